@@ -1,0 +1,1 @@
+"""Sub-commands of ``kg``; each module adds one parser through ``register``."""

@@ -1,0 +1,60 @@
+"""Extract: an :class:`Article` → an :class:`Extraction` (entities, facts, figures).
+
+Stands on reference data and patterns, not on a statistical model (none exists offline for
+Dutch or Vietnamese): the lexicon finds what is known, per-language recognisers
+(``ontology/patterns/<lang>.yaml``) find new forums, agreements, organisations and people,
+and relation rules read the facts stated within a sentence.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from kg.datafiles import patterns
+from kg.extractor.candidates import Candidate, resolve_overlaps
+from kg.extractor.entities import EntityTable
+from kg.extractor.facts import extract_facts
+from kg.extractor.figures import extract_figures
+from kg.extractor.matcher import LexiconMatcher
+from kg.extractor.model import Extraction
+from kg.extractor.normalise import FoldedText
+from kg.extractor.recognisers import recognise
+from kg.extractor.sentences import split_sentences
+from kg.lexicon import load_lexicon
+from kg.reader import Article
+
+__all__ = ["extract", "Extraction"]
+
+
+@cache
+def _matcher() -> LexiconMatcher:
+    return LexiconMatcher(load_lexicon())
+
+
+def supported_languages() -> tuple[str, ...]:
+    return tuple(patterns("languages")["extract"])
+
+
+def extract(article: Article) -> Extraction:
+    """Find the entities and facts that ``article`` states."""
+    text = article.body
+    extraction = Extraction(sentences=split_sentences(text))
+    lexicon = load_lexicon()
+    folded = FoldedText(text)
+    candidates = [Candidate.from_hit(hit, lexicon) for hit in _matcher().find(text, folded)]
+    language = article.language
+    if language in supported_languages():
+        candidates += recognise(text, language, extraction.sentences, candidates)
+    else:
+        extraction.warnings.append(
+            f"{article.path}: language {language!r} has no extraction patterns; only lexicon names are extracted")
+    chosen = resolve_overlaps(candidates)
+    table = EntityTable(text, extraction, lexicon)
+    table.add_all(chosen)
+    table.link_aliases(folded)
+    table.merge_coreferent()
+    if language in supported_languages():
+        extract_facts(text, language, extraction, table)
+        extraction.figures.extend(extract_figures(text, language, extraction, table))
+    table.finish()
+    return extraction

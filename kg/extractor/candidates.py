@@ -1,0 +1,70 @@
+"""Candidate names from all recognisers, and the choice among overlapping ones.
+
+Longer names win over the names nested in them ("China-ASEAN Expo" over "China"), and on
+equal spans the lexicon wins over a pattern. Topics are the exception: a field named inside
+the name of a forum, agreement or initiative ("… Science and Technology Cooperation
+Agreement") is kept, since the name states what the thing is about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.extractor.matcher import LexiconHit
+from kg.lexicon import Lexicon
+
+_HOLDS_TOPICS = {"Forum", "Agreement", "Initiative"}
+
+
+@dataclass
+class Candidate:
+    begin: int
+    end: int
+    type: str
+    cls: str
+    name: str
+    """Canonical name: the lexicon's English label or the surface."""
+    key: str | None = None
+    """Lexicon IRI; None for a new thing."""
+    how: str = "lexicon"
+    priority: int = 0
+    """Higher wins on equal spans."""
+    attrs: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_hit(cls, hit: LexiconHit, lexicon: Lexicon) -> "Candidate":
+        entry = lexicon.entries[hit.iri]
+        attrs: dict[str, object] = {"series": hit.iri} if entry.is_series else {}
+        return cls(hit.begin, hit.end, entry.type, entry.cls, entry.name, key=hit.iri,
+                   how="lexicon", priority=2 if hit.kind != "hidden" else 1, attrs=attrs)
+
+    @property
+    def length(self) -> int:
+        return self.end - self.begin
+
+    def overlaps(self, other: "Candidate") -> bool:
+        return self.begin < other.end and other.begin < self.end
+
+    def inside(self, other: "Candidate") -> bool:
+        return other.begin <= self.begin and self.end <= other.end
+
+
+def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates, longest first; topics may nest in names that hold them."""
+    ordered = sorted(candidates, key=lambda c: (-c.length, -c.priority, c.begin, c.type, c.key or ""))
+    kept: list[Candidate] = []
+    for cand in ordered:
+        clash = False
+        for other in kept:
+            if not cand.overlaps(other):
+                continue
+            if cand.type == "Topic" and other.type in _HOLDS_TOPICS and cand.inside(other):
+                continue
+            if (cand.begin, cand.end, cand.type) == (other.begin, other.end, other.type):
+                for name, value in cand.attrs.items():
+                    other.attrs.setdefault(name, value)
+            clash = True
+            break
+        if not clash:
+            kept.append(cand)
+    return sorted(kept, key=lambda c: (c.begin, c.end))

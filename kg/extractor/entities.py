@@ -1,0 +1,169 @@
+"""Turning chosen candidates into one entity per real thing within an article.
+
+Several mentions of the same thing become one :class:`Entity`: same lexicon entry, same
+folded name and type, or an acronym the text introduced in brackets ("… Expo (CAEXPO)").
+Names found by a pattern once are found again wherever the article repeats them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from kg.extractor.candidates import Candidate
+from kg.extractor.model import Entity, Extraction, Mention
+from kg.extractor.normalise import FoldedText, fold
+from kg.lexicon import Lexicon
+from kg.mapper.iris import new_key
+
+_YEAR_END = re.compile(r"\s(?:19|20)\d\d$")
+_ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&.\- ]{1,18}?)\s*\)")
+
+
+class EntityTable:
+    """The entities of one article as they are found, with their mentions."""
+
+    def __init__(self, text: str, extraction: Extraction, lexicon: Lexicon) -> None:
+        self.text = text
+        self.extraction = extraction
+        self.lexicon = lexicon
+        self._starts = [s.begin for s in extraction.sentences]
+        self.mentions: list[tuple[Mention, str]] = []
+        """(mention, entity key), in text order once :meth:`finish` ran."""
+        self._taken: list[tuple[int, int]] = []
+
+    # -- adding -------------------------------------------------------------------------
+    def sentence_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self._starts, offset) - 1)
+
+    def key_for(self, cand: Candidate) -> str:
+        if cand.key:
+            return cand.key
+        return new_key(cand.type, cand.name)
+
+    def add(self, cand: Candidate) -> str:
+        key = self.key_for(cand)
+        entities = self.extraction.entities
+        entity = entities.get(key)
+        if entity is None:
+            entity = entities[key] = Entity(key=key, type=cand.type, cls=cand.cls, name=cand.name,
+                                            from_lexicon=cand.key is not None)
+        series = cand.attrs.get("series")
+        if series and series != key:
+            entity.series = str(series)
+        surface = self.text[cand.begin:cand.end]
+        mention = Mention(cand.begin, cand.end, surface, self.sentence_of(cand.begin), cand.how)
+        entity.mentions.append(mention)
+        entity.labels.add(surface)
+        self.mentions.append((mention, key))
+        self._taken.append((cand.begin, cand.end))
+        return key
+
+    def add_all(self, candidates: list[Candidate]) -> None:
+        for cand in candidates:
+            key = self.add(cand)
+            for attr in ("edition",):
+                if attr in cand.attrs:
+                    self.extraction.add_fact(key, attr, int(cand.attrs[attr]), self.sentence_of(cand.begin), entity=False)
+            self._pending_roles(cand, key)
+
+    def _pending_roles(self, cand: Candidate, key: str) -> None:
+        role = cand.attrs.get("role")
+        if role:
+            self.extraction.add_fact(key, "role", str(role), self.sentence_of(cand.begin), entity=False)
+
+    def _release(self, begin: int, end: int, *, keep: str) -> None:
+        """Free a span some other entity took, when the text says it names ``keep``."""
+        for mention, key in list(self.mentions):
+            if (mention.begin, mention.end) == (begin, end) and key != keep:
+                self.mentions.remove((mention, key))
+                self._taken.remove((begin, end))
+                entity = self.extraction.entities[key]
+                entity.mentions.remove(mention)
+                if not entity.mentions:
+                    del self.extraction.entities[key]
+
+    def is_free(self, begin: int, end: int) -> bool:
+        return all(end <= b or e <= begin for b, e in self._taken)
+
+    # -- aliases ------------------------------------------------------------------------
+    def link_aliases(self, folded: FoldedText) -> None:
+        """Bracketed acronyms and repeated pattern names become mentions of their entity."""
+        aliases: dict[str, str] = {}
+        for mention, key in list(self.mentions):
+            if key not in self.extraction.entities or (mention, key) not in self.mentions:
+                continue
+            match = _ACRONYM_AFTER.match(self.text, mention.end)
+            if match:
+                self._release(match.start(1), match.end(1), keep=key)
+                if self.is_free(match.start(1), match.end(1)):
+                    aliases.setdefault(match.group(1), key)
+            entity = self.extraction.entities[key]
+            if not entity.from_lexicon and entity.type != "Person":
+                aliases.setdefault(mention.surface, key)
+            elif entity.type == "Person":
+                aliases.setdefault(mention.surface, key)
+        for alias, key in sorted(aliases.items(), key=lambda kv: -len(kv[0])):
+            entity = self.extraction.entities[key]
+            for match in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", self.text):
+                if self.is_free(match.start(), match.end()):
+                    how = "acronym" if alias.isupper() else "repeat"
+                    self.add(Candidate(match.start(), match.end(), entity.type, entity.cls, entity.name,
+                                       key=key if entity.from_lexicon else None, how=how))
+
+    def merge_coreferent(self) -> None:
+        """One entity for names of one thing: with and without a year, or through its acronym."""
+        entities = self.extraction.entities
+        acronyms = {}
+        for mention, key in self.mentions:
+            if mention.how == "acronym":
+                acronyms[mention.surface] = key
+        groups: dict[tuple[str, str], list[str]] = {}
+        for key, entity in sorted(entities.items()):
+            if entity.from_lexicon or entity.type == "Person":
+                continue
+            target = next((acronyms[w] for w in re.findall(r"[\w.]+", entity.name)
+                           if w in acronyms and acronyms[w] != key and entities[acronyms[w]].type == entity.type), None)
+            if target:
+                self._merge(target, key)
+                continue
+            groups.setdefault((entity.type, _YEAR_END.sub("", fold(entity.name))), []).append(key)
+        for keys in groups.values():
+            if len(keys) > 1:
+                keep = max(keys, key=lambda k: (bool(_YEAR_END.search(fold(entities[k].name))), len(entities[k].mentions), k))
+                for other in keys:
+                    if other != keep:
+                        self._merge(keep, other)
+
+    def _merge(self, keep: str, other: str) -> None:
+        entities = self.extraction.entities
+        if keep not in entities or other not in entities:
+            return
+        gone = entities.pop(other)
+        target = entities[keep]
+        target.mentions.extend(gone.mentions)
+        target.labels |= gone.labels
+        target.series = target.series or gone.series
+        self.mentions = [(m, keep if k == other else k) for m, k in self.mentions]
+        facts = []
+        for fact in self.extraction.facts:
+            subject = keep if fact.subject == other else fact.subject
+            obj = keep if fact.object_is_entity and fact.object == other else fact.object
+            facts.append(type(fact)(subject, fact.relation, obj, fact.sentence, fact.object_is_entity))
+        self.extraction.facts = facts
+
+    def by_sentence(self) -> dict[int, list[tuple[Mention, Entity]]]:
+        grouped: dict[int, list[tuple[Mention, Entity]]] = {}
+        for mention, key in sorted(self.mentions, key=lambda mk: mk[0].begin):
+            grouped.setdefault(mention.sentence, []).append((mention, self.extraction.entities[key]))
+        return grouped
+
+    def finish(self) -> None:
+        """Sort mentions, pick each new entity's fullest name."""
+        self.mentions.sort(key=lambda mk: (mk[0].begin, mk[0].end))
+        for entity in self.extraction.entities.values():
+            entity.mentions.sort(key=lambda m: (m.begin, m.end))
+
+
+def same_name(a: str, b: str) -> bool:
+    return fold(a) == fold(b)

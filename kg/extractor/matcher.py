@@ -1,0 +1,78 @@
+"""Finding lexicon names in a text in one pass (Aho-Corasick over folded labels).
+
+Every label of every entry is folded (lower case, no accents, single spaces) and put in one
+automaton; a text is folded the same way and scanned once, whatever the lexicon's size.
+Short labels and labels in capitals ("US", "VS", "Mỹ", "ACFTA") must also match the text
+exactly, so "us" or "my" in running text are not countries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from kg.extractor.normalise import FoldedText, fold
+from kg.lexicon import Lexicon
+
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class LexiconHit:
+    begin: int
+    end: int
+    iri: str
+    label: str
+    kind: str
+
+
+def _needs_exact_case(label: str) -> bool:
+    letters = [c for c in label if c.isalpha()]
+    return len(label) <= 3 or (len(letters) >= 2 and all(c.isupper() for c in letters))
+
+
+def _exact_key(text: str) -> str:
+    return _SEPARATORS.sub(" ", text).strip()
+
+
+class LexiconMatcher:
+    """All lexicon labels, ready to be found in text."""
+
+    def __init__(self, lexicon: Lexicon, *, kinds: tuple[str, ...] = ("pref", "alt", "hidden", "acronym")) -> None:
+        self.lexicon = lexicon
+        automaton = ahocorasick.Automaton()
+        table: dict[str, list[tuple[str, str, str, bool]]] = {}
+        for entry in lexicon.entries.values():
+            for label in entry.labels:
+                if label.kind not in kinds:
+                    continue
+                key = fold(label.text)
+                if len(key) < 2:
+                    continue
+                table.setdefault(key, []).append((entry.iri, label.text, label.kind, _needs_exact_case(label.text)))
+        for key, payload in table.items():
+            automaton.add_word(key, (len(key), payload))
+        automaton.make_automaton()
+        self._automaton = automaton
+        self._empty = not table
+
+    def find(self, text: str, folded: FoldedText | None = None) -> list[LexiconHit]:
+        """Every whole-word occurrence of a label in ``text`` (overlaps included)."""
+        if self._empty:
+            return []
+        folded = folded or FoldedText(text)
+        view = folded.view
+        hits: list[LexiconHit] = []
+        for last, (length, payload) in self._automaton.iter(view):
+            first = last - length + 1
+            if (first > 0 and view[first - 1] != " ") or (last + 1 < len(view) and view[last + 1] != " "):
+                continue
+            begin, end = folded.to_text(first), folded.to_text(last) + 1
+            surface = text[begin:end]
+            for iri, label, kind, exact in payload:
+                if exact and _exact_key(surface) != _exact_key(label):
+                    continue
+                hits.append(LexiconHit(begin, end, iri, label, kind))
+        return hits

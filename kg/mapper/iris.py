@@ -1,0 +1,56 @@
+"""Stable, readable IRIs: the same thing gets the same IRI on every build.
+
+Lexicon entities keep the lexicon's IRI. A thing the recognisers found is named
+``id/{type}/{slug}`` from its top type and its folded name, so the IRI depends on nothing but
+what the text calls it: rebuilding, reordering or adding articles never renames it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from kg.extractor.normalise import fold
+from kg.vocab import ARTICLE_NS, GRAPH_NS, entity_iri
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+NEW_PREFIX = "new:"
+
+
+def slugify(name: str) -> str:
+    """ASCII slug of a name: "22e China–ASEAN Expo" → ``22e-china-asean-expo``."""
+    slug = _NON_SLUG.sub("-", fold(name)).strip("-")
+    return slug[:120] or "unnamed"
+
+
+def new_key(type_: str, name: str) -> str:
+    """The extractor's key for an entity not in the lexicon."""
+    return f"{NEW_PREFIX}{type_}:{slugify(name)}"
+
+
+def entity_node(key: str) -> ox.NamedNode:
+    """IRI of an extracted entity key (a lexicon IRI, or ``new:Type:slug``)."""
+    if key.startswith(NEW_PREFIX):
+        type_, slug = key[len(NEW_PREFIX):].split(":", 1)
+        return ox.NamedNode(entity_iri(type_, slug))
+    return ox.NamedNode(key)
+
+
+def article_node(stem: str) -> ox.NamedNode:
+    return ox.NamedNode(ARTICLE_NS + _safe(stem))
+
+
+def graph_node(stem: str) -> ox.NamedNode:
+    return ox.NamedNode(GRAPH_NS + _safe(stem))
+
+
+def span_node(stem: str, kind: str, begin: int, end: int) -> ox.NamedNode:
+    """A span of the article body: ``#char=b,e`` for sentences, ``#mention=b,e`` for mentions."""
+    return ox.NamedNode(f"{ARTICLE_NS}{_safe(stem)}#{kind}={begin},{end}")
+
+
+def _safe(stem: str) -> str:
+    """A file stem as an IRI path segment (percent-encode what IRIs do not allow)."""
+    return "".join(ch if ch.isalnum() or ch in "-._~" else "%{:02X}".format(ord(ch)) if ord(ch) < 128 else ch
+                   for ch in stem)
