@@ -31,6 +31,8 @@ class EntityTable:
         self.mentions: list[tuple[Mention, str]] = []
         """(mention, entity key), in text order once :meth:`finish` ran."""
         self._taken: list[tuple[int, int]] = []
+        self.person_context: dict[str, list[dict[str, object]]] = {}
+        """Per person key, the spans around each titled mention (title, text between, text after)."""
 
     # -- adding -------------------------------------------------------------------------
     def sentence_of(self, offset: int) -> int:
@@ -66,6 +68,8 @@ class EntityTable:
                 if attr in cand.attrs:
                     self.extraction.add_fact(key, attr, int(cand.attrs[attr]), self.sentence_of(cand.begin), entity=False)
             self._pending_roles(cand, key)
+            if cand.type == "Person" and any(k in cand.attrs for k in ("title_span", "between", "after")):
+                self.person_context.setdefault(key, []).append(dict(cand.attrs, begin=cand.begin, end=cand.end))
 
     def _pending_roles(self, cand: Candidate, key: str) -> None:
         role = cand.attrs.get("role")
