@@ -35,6 +35,17 @@ def supported_languages() -> tuple[str, ...]:
     return tuple(patterns("languages")["extract"])
 
 
+def _nested_names(chosen: list[Candidate], candidates: list[Candidate]) -> dict[tuple[int, int], list[Candidate]]:
+    """Lexicon names inside a chosen longer name ("China" in "China-US … Agreement")."""
+    nested: dict[tuple[int, int], list[Candidate]] = {}
+    kept = {id(c) for c in chosen}
+    for outer in chosen:
+        inner = [c for c in candidates if id(c) not in kept and c.key and c.inside(outer) and c.length < outer.length]
+        if inner:
+            nested[(outer.begin, outer.end)] = inner
+    return nested
+
+
 def extract(article: Article) -> Extraction:
     """Find the entities and facts that ``article`` states."""
     text = article.body
@@ -50,6 +61,7 @@ def extract(article: Article) -> Extraction:
             f"{article.path}: language {language!r} has no extraction patterns; only lexicon names are extracted")
     chosen = resolve_overlaps(candidates)
     table = EntityTable(text, extraction, lexicon)
+    table.nested = _nested_names(chosen, candidates)
     table.add_all(chosen)
     table.link_aliases(folded)
     table.merge_coreferent()

@@ -31,6 +31,8 @@ class EntityTable:
         self.mentions: list[tuple[Mention, str]] = []
         """(mention, entity key), in text order once :meth:`finish` ran."""
         self._taken: list[tuple[int, int]] = []
+        self.nested: dict[tuple[int, int], list] = {}
+        """Lexicon names found inside a longer chosen name, by the outer name's span."""
         self.person_context: dict[str, list[dict[str, object]]] = {}
         """Per person key, the spans around each titled mention (title, text between, text after)."""
 

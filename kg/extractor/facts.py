@@ -50,8 +50,8 @@ class FactReader:
         self.extraction = extraction
         self.table = table
         self.sentences = table.by_sentence()
-        self.main_forum = self._main_forum()
         self._cues: dict[str, re.Pattern[str] | None] = {}
+        self.main_forum = self._main_forum()
 
     # -- cue helpers ---------------------------------------------------------------------------
     def cue(self, name: str) -> re.Pattern[str] | None:
@@ -61,8 +61,12 @@ class FactReader:
         return self._cues[name]
 
     def has_cue(self, name: str, begin: int, end: int) -> bool:
+        """A cue word in ``text[begin:end]`` that is not part of a name."""
         pattern = self.cue(name)
-        return bool(pattern and pattern.search(self.text, begin, end))
+        if pattern is None:
+            return False
+        names = [(m.begin, m.end) for m, _ in self.table.mentions if begin <= m.begin < end]
+        return any(not any(a <= match.start() < b for a, b in names) for match in pattern.finditer(self.text, begin, end))
 
     def gap(self, begin: int, end: int) -> str:
         return self.text[begin:end].strip()
@@ -75,10 +79,20 @@ class FactReader:
 
     # -- the main forum and its references -----------------------------------------------------
     def _main_forum(self) -> Entity | None:
-        forums = [e for e in self.extraction.entities.values() if e.type == "Forum"]
+        """The forum the article is about: the first one named, unless it is only the frame
+        ("in het kader van …") of another meeting, which is then the main one."""
+        forums = [e for e in self.extraction.entities.values() if e.type == "Forum" and e.mentions]
         if not forums:
             return None
-        return min(forums, key=lambda e: (e.mentions[0].begin if e.mentions else 0))
+        frames = set()
+        pattern = self.cue("part_of")
+        if pattern:
+            for forum in forums:
+                for mention in forum.mentions:
+                    if pattern.search(self.text[max(0, mention.begin - 30):mention.begin]):
+                        frames.add(forum.key)
+        inner = [f for f in forums if f.key not in frames] or forums
+        return min(inner, key=lambda e: e.mentions[0].begin)
 
     def items(self, index: int) -> list[Item]:
         items = [Item(m.begin, m.end, e) for m, e in self.sentences.get(index, [])]
@@ -93,18 +107,22 @@ class FactReader:
 
     # -- rules ---------------------------------------------------------------------------------
     def read(self) -> None:
+        indexes = range(len(self.extraction.sentences))
+        parents = {i: self.part_of(i, [f for f in self.items(i) if f.entity.type == "Forum"]) for i in indexes}
+        children = {f.subject for f in self.extraction.facts if f.relation == "partOf"}
+        if children:
+            self.main_forum = min((self.extraction.entities[k] for k in children), key=lambda e: e.mentions[0].begin)
         for index, span in enumerate(self.extraction.sentences):
             items = self.items(index)
             if not items:
                 continue
             forums = [i for i in items if i.entity.type == "Forum"]
-            parents = self.part_of(index, forums)
-            children = [f for f in forums if f.entity.key not in parents] or forums
+            inner = [f for f in forums if f.entity.key not in parents[index]] or forums
             self.held_in(index, items, forums)
-            self.dates(index, span.begin, span.end, children)
-            self.organisers(index, items, children)
-            self.participants(index, items, children)
-            self.topics(index, items, children, span.begin, span.end)
+            self.dates(index, span.begin, span.end, inner)
+            self.organisers(index, items, inner)
+            self.participants(index, items, inner)
+            self.topics(index, items, inner, span.begin, span.end)
             self.parties(index, items, span.begin, span.end)
             self.located_in(index, items)
             self.members(index, items)
@@ -143,20 +161,23 @@ class FactReader:
         return keys
 
     def held_in(self, index: int, items: list[Item], forums: list[Item]) -> None:
-        """A forum and "in/tại/held in" + the first place after it in the sentence."""
+        """A forum and the first place after "held in"/"tổ chức tại", or after a bare "in"/"tại"
+        close to the forum's name."""
         if not forums:
             return
+        descriptors = "|".join(map(re.escape, (self.lang.get("fact_cues") or {}).get("place_descriptors") or []))
+        lead = rf"\s+(?:(?:{descriptors})\s+)?$" if descriptors else r"\s+$"
+        named = [f for f in forums if not f.anaphor]
         for item in items:
             if item.entity.type not in ("Place", "Country"):
                 continue
             before = self.text[max(0, item.begin - 40):item.begin]
-            descriptors = "|".join(map(re.escape, (self.lang.get("fact_cues") or {}).get("place_descriptors") or []))
-            cue = self.cue("held_in")
-            if cue is None:
-                return
-            tail = re.search(rf"(?:{cue.pattern})\s+(?:(?:{descriptors})\s+)?$", before, re.IGNORECASE) if descriptors \
-                else re.search(rf"(?:{cue.pattern})\s+$", before, re.IGNORECASE)
-            if tail:
+            strong = self.cue("held_in")
+            near = self.cue("near")
+            held = bool(strong and re.search(rf"(?:{strong.pattern}){lead}", before, re.IGNORECASE))
+            if not held and near and re.search(rf"(?:{near.pattern}){lead}", before, re.IGNORECASE):
+                held = any(0 <= item.begin - f.end <= 60 or 0 <= f.begin - item.end <= 60 for f in named)
+            if held:
                 for forum in forums:
                     self.add(forum.entity, "heldIn", item.entity, index)
                 return
@@ -236,44 +257,60 @@ class FactReader:
                     self.add(holder, "topic", topic, mention.sentence)
 
     def parties(self, index: int, items: list[Item], begin: int, end: int) -> None:
-        """Who signed, adopted, launched or proposed an agreement or initiative."""
+        """Who signed, adopted, launched or proposed an agreement or initiative: a country or
+        organisation before a signing verb that comes before the deal; one whose possessive
+        ("China's visie") stands in the sentence; the countries a bilateral deal's name joins."""
         deals = [i for i in items if i.entity.type in ("Agreement", "Initiative")]
         if not deals:
             return
-        agents = [i for i in items if i.entity.type in _AGENTS]
+        agents = [i for i in items if i.entity.type in _AGENTS and not i.anaphor]
         possessive = "|".join(map(re.escape, (self.lang.get("fact_cues") or {}).get("possessive") or []))
+        verbs = [m.start() for m in self.cue("party_verbs").finditer(self.text, begin, end)] if self.cue("party_verbs") else []
         for deal in deals:
             for agent in agents:
-                if agent.end <= deal.begin and possessive and re.match(rf"(?:{possessive})\s", self.text[agent.end:agent.end + 4]):
+                owner = possessive and re.match(rf"(?:{possessive})(?!\w)", self.text[agent.end:agent.end + 4])
+                signer = any(agent.end <= v < deal.begin for v in verbs)
+                if owner or signer:
                     self.add(deal.entity, "party", agent.entity, index)
-        verb = self.cue("party_verbs")
-        if verb is None:
-            return
-        match = verb.search(self.text, begin, end)
-        if not match:
-            return
-        subjects = [a for a in agents if a.end <= match.start()]
-        for deal in deals:
-            if deal.begin >= match.start():
-                for agent in subjects:
-                    self.add(deal.entity, "party", agent.entity, index)
+            if deal.entity.type == "Agreement":
+                inner = [c for c in self.table.nested.get((deal.begin, deal.end), []) if c.type in _AGENTS]
+                if len({c.key for c in inner}) >= 2:
+                    for cand in inner:
+                        if cand.key in self.extraction.entities:
+                            self.add(deal.entity, "party", self.extraction.entities[cand.key], index)
+
+    _RANK = {"Site": 0, "City": 1, "Province": 2, "Region": 2, "Place": 1, "Country": 3}
 
     def located_in(self, index: int, items: list[Item]) -> None:
-        """"Nanning, China", "Thâm Quyến, tỉnh Quảng Đông", "Station in Laos"."""
+        """"Nanning, China", "Thâm Quyến, tỉnh Quảng Đông", "Station in Laos", "China's Guangxi"."""
         descriptors = "|".join(map(re.escape, (self.lang.get("fact_cues") or {}).get("place_descriptors") or []))
+        possessive = "|".join(map(re.escape, (self.lang.get("fact_cues") or {}).get("possessive") or []))
         located = self.cue("located_in")
+        rank = lambda e: self._RANK.get(e.cls if e.type == "Place" else e.type, 1)
         for left, right in zip(items, items[1:]):
-            if left.anaphor or right.anaphor or right.entity.type not in ("Place", "Country"):
-                continue
-            if left.entity.type not in ("Place", "Organization", "Project"):
+            if left.anaphor or right.anaphor:
                 continue
             gap = self.gap(left.end, right.begin)
+            if possessive and left.entity.type == "Country" and right.entity.type == "Place" and \
+                    re.fullmatch(rf"(?:{possessive})", gap):
+                self.add(right.entity, "locatedIn", left.entity, index)
+                continue
+            if right.entity.type not in ("Place", "Country") or left.entity.type not in ("Place", "Organization", "Project"):
+                continue
+            if left.entity.type == "Place" and rank(left.entity) > rank(right.entity):
+                continue
             appositive = re.fullmatch(rf",\s*(?:(?:{descriptors})\s+)?", gap + " ", re.IGNORECASE) if descriptors \
                 else gap == ","
             inside = left.entity.type != "Organization" and located is not None and \
                 re.fullmatch(rf"(?:\w+\s+)?(?:{located.pattern})", gap, re.IGNORECASE)
             if appositive or inside:
                 self.add(left.entity, "locatedIn", right.entity, index)
+        for item in items:
+            if item.anaphor or not (item.entity.cls == "GovernmentBody" or item.entity.type == "Project"):
+                continue
+            inner = [c for c in self.table.nested.get((item.begin, item.end), []) if c.type in ("Place", "Country")]
+            if len({c.key for c in inner}) == 1 and inner[0].key in self.extraction.entities:
+                self.add(item.entity, "locatedIn", self.extraction.entities[inner[0].key], index)
 
     def members(self, index: int, items: list[Item]) -> None:
         """"ASEAN countries such as Vietnam", "vijf ASEAN-landen (Singapore, …)"."""
@@ -285,10 +322,10 @@ class FactReader:
         for item in items:
             if item.entity.type != "Organization":
                 continue
-            after = re.match(rf"\s*(?:{nouns})\s*(?:{intro})\s*", self.text[item.end:item.end + 40], re.IGNORECASE)
+            after = re.match(rf"\s*(?:{nouns})(?:\s*(?:{intro}))+\s*", self.text[item.end:item.end + 40], re.IGNORECASE)
             before = re.search(rf"(?:{nouns})\s+$", self.text[max(0, item.begin - 20):item.begin], re.IGNORECASE)
             if before:
-                after = re.match(rf"\s*(?:{intro})\s*", self.text[item.end:item.end + 20], re.IGNORECASE)
+                after = re.match(rf"(?:\s*(?:{intro}))+\s*", self.text[item.end:item.end + 20], re.IGNORECASE)
             if not after:
                 continue
             for member in self._chain_after(items, item.end + after.end(), ("Country",)):

@@ -210,7 +210,11 @@ def _split_of_chain(tokens: list[Token], first: int, last: int, lang: LanguagePa
     pieces.append((start, last))
     titles = lang.merged("titles")
 
+    initials = lang.heads("initial")
+
     def has_head(a: int, b: int) -> bool:
+        if (hit := phrase_at(tokens, a, initials)) and a + hit[1] <= b:
+            return True
         return any((hit := phrase_at(tokens, j, finals)) and j + hit[1] - 1 == b for j in range(a, b + 1))
 
     merged: list[tuple[int, int]] = []
@@ -433,6 +437,16 @@ def _persons(text: str, tokens: list[Token], lang: LanguagePatterns, span: Span)
             continue
         title_first, after = i, i + hit[1]
         role = titles[hit[0]]
+        direct = after
+        while direct < n and _is_name_token(tokens[direct], lang) and direct - after < 4 and \
+                (direct == after or tokens[direct].begin - tokens[direct - 1].end <= 1):
+            direct += 1
+        if 2 <= direct - after <= 4 and (direct == n or not tokens[direct].is_cap) and \
+                _plain_name(tokens[after:direct], lang) and code != "vi":
+            found.append(_person(text, tokens, after, direct - 1, "pattern:title", role,
+                                 title_span=(tokens[title_first].begin, tokens[after - 1].end)))
+            i = direct
+            continue
         # "Minister of Science and Technology Wang Zhigang": the portfolio joins the role
         j = after
         while j < n and (_is_name_token(tokens[j], lang) or tokens[j].text in lang.words("connectors")):
