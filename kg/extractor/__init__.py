@@ -14,7 +14,7 @@ from kg.datafiles import patterns
 from kg.extractor.candidates import Candidate, resolve_overlaps
 from kg.extractor.entities import EntityTable
 from kg.extractor.facts import extract_facts
-from kg.extractor.figures import extract_figures
+from kg.extractor.figures import currency_spans, extract_figures
 from kg.extractor.matcher import LexiconMatcher
 from kg.extractor.model import Extraction
 from kg.extractor.normalise import FoldedText
@@ -59,7 +59,8 @@ def extract(article: Article) -> Extraction:
     else:
         extraction.warnings.append(
             f"{article.path}: language {language!r} has no extraction patterns; only lexicon names are extracted")
-    chosen = resolve_overlaps(candidates)
+    money = currency_spans(text)
+    chosen = [c for c in resolve_overlaps(candidates) if not any(b <= c.begin and c.end <= e for b, e in money)]
     table = EntityTable(text, extraction, lexicon)
     table.nested = _nested_names(chosen, candidates)
     table.add_all(chosen)
@@ -67,6 +68,7 @@ def extract(article: Article) -> Extraction:
     table.merge_coreferent()
     if language in supported_languages():
         extract_facts(text, language, extraction, table)
-        extraction.figures.extend(extract_figures(text, language, extraction, table))
+        extraction.figures.extend(extract_figures(text, language, extraction, table,
+                                                  article.published.year if article.published else None))
     table.finish()
     return extraction

@@ -87,7 +87,7 @@ def map_article(article: Article, extraction: Extraction) -> list[ox.Quad]:
         obs = span_node(article.stem, "figure", figure.begin, figure.end)
         add(obs, _TYPE, KG.Observation)
         add(obs, KG.inArticle, a)
-        add(obs, KG.value, ox.Literal(str(figure.value), datatype=xsd("decimal")))
+        add(obs, KG.value, ox.Literal(format(figure.value, "f"), datatype=xsd("decimal")))
         add(obs, KG.unit, ox.Literal(figure.unit))
         add(obs, KG.measure, ox.Literal(figure.measure, language="en"))
         if figure.period:

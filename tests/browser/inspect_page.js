@@ -149,8 +149,8 @@ async function main() {
       return await new Promise((resolve) => {
         let done = false;
         const finish = (how) => { if (!done) { done = true; clearInterval(poll); clearTimeout(timer); resolve(how); } };
+        // 'stabilizationIterationsDone' is not enough: the simulation may go on moving nodes.
         net.once('stabilized', () => finish('stabilized'));
-        net.once('stabilizationIterationsDone', () => setTimeout(() => finish(settled() ? 'stabilized' : 'iterations-done'), 50));
         const poll = setInterval(() => { if (settled()) finish('stabilized'); }, 100);
         const timer = setTimeout(() => finish('timeout'), ms);
       });
@@ -200,7 +200,7 @@ async function main() {
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 
-async function hoverNode(page, nodeId, tooltipTimeoutMs) {
+async function hoverNode(page, nodeId, tooltipTimeoutMs, attempt = 1) {
   const info = await page.evaluate(`((id) => {
     const net = ${FIND_NETWORK};
     if (!net || typeof net.getPositions !== 'function') return { error: 'no vis.js network on the page' };
@@ -212,6 +212,12 @@ async function hoverNode(page, nodeId, tooltipTimeoutMs) {
       if (p) { key = c; pos = p; break; }
     }
     if (!pos) return { error: 'node not found: ' + JSON.stringify(id) };
+    // Hovering needs nodes that stay put: stop a simulation that is still running.
+    const phys = net.physics;
+    if (phys && phys.physicsEnabled !== false && phys.stabilized !== true && typeof net.stopSimulation === 'function') {
+      net.stopSimulation();
+      pos = net.getPositions([key])[key];
+    }
     const canvas = (net.canvas && net.canvas.frame && net.canvas.frame.canvas)
       || (net.body && net.body.container && net.body.container.querySelector('canvas'));
     let rect = canvas.getBoundingClientRect();
@@ -228,6 +234,10 @@ async function hoverNode(page, nodeId, tooltipTimeoutMs) {
   await page.mouse.move(Math.max(0, info.x - 40), Math.max(0, info.y - 40));
   await page.mouse.move(info.x, info.y, { steps: 8 });
   const under = await page.evaluate(`((d) => { const net = ${FIND_NETWORK}; const n = net.getNodeAt(d); return n === undefined ? null : n; })(${JSON.stringify(info.dom)})`);
+  if (under !== info.key) {
+    // the node moved (physics still running) or something covers it: report, don't guess
+    if (attempt < 3) return hoverNode(page, nodeId, tooltipTimeoutMs, attempt + 1);
+  }
 
   const findTooltip = `(() => {
     const visible = (el) => {

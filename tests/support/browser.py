@@ -13,8 +13,8 @@ Usage::
 
 The returned dict has: ``nodes``, ``edges`` (from ``network.body.data`` or ``window.kgView``;
 ``None`` when the page exposes neither), ``count_source`` (``'network'``/``'kgView'``/``None``),
-``has_network``, ``has_kg_view``, ``stabilization`` (``'stabilized'``, ``'no-network'``,
-``'iterations-done'`` or ``'timeout'``), ``blocked_requests`` (URLs the page tried to fetch),
+``has_network``, ``has_kg_view``, ``stabilization`` (``'stabilized'``, ``'no-network'`` or
+``'timeout'``), ``blocked_requests`` (URLs the page tried to fetch),
 ``console_errors``, ``console_warnings``, ``page_errors``, ``dialogs`` (alert/confirm/prompt
 opened by the page, dismissed), ``text`` (``document.body.innerText``, cut at ``max_text``),
 ``text_truncated``, ``title``, ``tooltip`` (``None`` unless ``hover_node_id``; else a dict with
