@@ -28,6 +28,7 @@ from pathlib import Path
 import yaml
 
 from kg.lexicon import Lexicon, load_lexicon
+from kg.paths import LEXICON_DIR
 
 TEMPLATES = Path(__file__).with_name("templates.yaml")
 LANGUAGES = ("en", "nl", "vi")
@@ -57,10 +58,10 @@ def _templates() -> dict:
 
 
 def _label(entry, language: str) -> str:
-    """The entry's name in ``language``; English names stand in where none is given (as the
-    Dutch and Vietnamese press often keep them)."""
-    own = sorted(l.text for l in entry.labels if l.lang == language and l.kind in ("pref", "alt"))
-    return own[0] if own else entry.name
+    """The entry's preferred name in ``language`` (else its first other name there); English
+    names stand in where none is given, as the Dutch and Vietnamese press often keep them."""
+    own = sorted((l.kind != "pref", l.text) for l in entry.labels if l.lang == language and l.kind in ("pref", "alt"))
+    return own[0][1] if own else entry.name
 
 
 @cache
@@ -205,7 +206,9 @@ def _fingerprint(n: int, seed: int) -> str:
     """What decides the corpus's bytes: a cached corpus is reused only when this matches."""
     digest = hashlib.sha256(TEMPLATES.read_bytes())
     digest.update(Path(__file__).read_bytes())
-    digest.update(f"{n}:{seed}:{len(load_lexicon().entries)}".encode())
+    for path in sorted(LEXICON_DIR.glob("*.ttl")):
+        digest.update(path.read_bytes())
+    digest.update(f"{n}:{seed}".encode())
     return digest.hexdigest()
 
 

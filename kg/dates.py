@@ -76,6 +76,18 @@ def _month_table() -> dict[str, int]:
 
 
 @cache
+def calendar_words() -> frozenset[str]:
+    """Month and weekday names (folded case) of every configured language: they end a name
+    ("the … Agreement on Monday")."""
+    words = set(_month_table())
+    for lang in patterns("dates")["languages"]:
+        locale = Locale.parse(lang)
+        for width in ("wide", "abbreviated"):
+            words.update(name.casefold() for name in locale.days["format"][width].values())
+    return frozenset(words)
+
+
+@cache
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     config = patterns("dates")
     months = "|".join(sorted(map(re.escape, _month_table()), key=len, reverse=True))

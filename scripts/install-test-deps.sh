@@ -14,7 +14,6 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/kg-tests"
 log() { printf '[install-test-deps] %s\n' "$*"; }
 die() { printf '[install-test-deps] ERROR: %s\n' "$*" >&2; exit 1; }
 
@@ -59,9 +58,13 @@ stop_system_virtuoso() {
     local stopped=0
     if [[ -x /etc/init.d/virtuoso-opensource-7 ]]; then
         if pgrep -f 'virtuoso-t.*/etc/virtuoso-opensource-7/virtuoso.ini' >/dev/null 2>&1 \
-           || pgrep -f '/var/lib/virtuoso-opensource-7/db' >/dev/null 2>&1; then
+           || pgrep -f 'virtuoso-t.*\+configfile /var/lib/virtuoso-opensource-7' >/dev/null 2>&1; then
             log "stopping the system Virtuoso service (tests use private instances)"
             as_root /etc/init.d/virtuoso-opensource-7 stop >/dev/null 2>&1 || true
+            if pgrep -f 'virtuoso-t.*/etc/virtuoso-opensource-7/virtuoso.ini' >/dev/null 2>&1; then
+                # the init script may refuse (RUN=no); ask the server itself (preseeded password)
+                timeout 60 isql-vt 1111 dba dba -K >/dev/null 2>&1 || true
+            fi
             stopped=1
         fi
         if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
@@ -104,10 +107,11 @@ else
             as_root chmod 755 "$POLICY_RC"
             POLICY_RC_CREATED=1
         fi
+        as_root dpkg --configure -a >/dev/null 2>&1 || true   # finish an interrupted earlier run
         log "apt-get update"
-        as_root apt-get update -q
+        as_root apt-get update -q -o DPkg::Lock::Timeout=300
         log "apt-get install --no-install-recommends ${APT_PACKAGES[*]}"
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 \
             -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
             "${APT_PACKAGES[@]}"
         cleanup; POLICY_RC_CREATED=0
@@ -209,5 +213,4 @@ else
     fi
 fi
 
-mkdir -p "$CACHE_DIR" 2>/dev/null || true
 log "done in $(( $(date +%s) - START )) s"

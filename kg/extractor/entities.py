@@ -89,6 +89,14 @@ class EntityTable:
                 if not entity.mentions:
                     del self.extraction.entities[key]
 
+    def entity_for(self, cand: Candidate) -> Entity:
+        """The entity a candidate names, adding it (and its mention) when new."""
+        key = self.key_for(cand)
+        entity = self.extraction.entities.get(key)
+        if entity is None or all((m.begin, m.end) != (cand.begin, cand.end) for m in entity.mentions):
+            self.add(cand)
+        return self.extraction.entities[key]
+
     def is_free(self, begin: int, end: int) -> bool:
         return all(end <= b or e <= begin for b, e in self._taken)
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from kg.dates import find_dates
+from kg.extractor.candidates import Candidate
 from kg.extractor.entities import EntityTable
 from kg.extractor.model import Entity, Extraction, Mention
 from kg.extractor.tokens import LanguagePatterns, language
@@ -276,8 +277,7 @@ class FactReader:
                 inner = [c for c in self.table.nested.get((deal.begin, deal.end), []) if c.type in _AGENTS]
                 if len({c.key for c in inner}) >= 2:
                     for cand in inner:
-                        if cand.key in self.extraction.entities:
-                            self.add(deal.entity, "party", self.extraction.entities[cand.key], index)
+                        self.add(deal.entity, "party", self.table.entity_for(cand), index)
 
     _RANK = {"Site": 0, "City": 1, "Province": 2, "Region": 2, "Place": 1, "Country": 3}
 
@@ -374,9 +374,12 @@ class FactReader:
                     for item in items:
                         if item.entity.type in _AGENTS and item.end <= t0 and re.fullmatch(r"\s*", self.text[item.end:t0]):
                             self.add(person, "affiliation", item.entity, index)
-                    word = re.search(r"(\w+)\s+$", self.text[max(0, t0 - 30):t0])
-                    if word and word.group(1) in demonyms and demonyms[word.group(1)] in entities:
-                        self.add(person, "affiliation", entities[demonyms[word.group(1)]], index)
+                    word = re.search(r"(\w+)\s+$", self.text[:t0])
+                    if word and word.group(1) in demonyms:
+                        country = self.table.lexicon.entries[demonyms[word.group(1)]]
+                        cand = Candidate(word.start(1), word.end(1), country.type, country.cls, country.name,
+                                         key=country.iri, how="demonym")
+                        self.add(person, "affiliation", self.table.entity_for(cand), index)
                 end = int(context["end"])
                 of = re.match(r"\s+(?:of|van|của)\s+(?:de\s+|the\s+)?", self.text[end:end + 12])
                 if of:

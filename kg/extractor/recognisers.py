@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from kg.dates import calendar_words
 from kg.datafiles import patterns
 from kg.extractor.candidates import Candidate
 from kg.extractor.model import Span
@@ -102,6 +103,7 @@ def _cap_runs(tokens: list[Token], lang: LanguagePatterns) -> list[tuple[int, in
     runs = []
     i, n = 0, len(tokens)
     ordinal = re.compile(lang.get("ordinal_suffix", r"(\d+)(?:st|nd|rd|th)"))
+    calendar = calendar_words()
     while i < n:
         if not (tokens[i].is_cap and tokens[i].is_word) or ordinal.fullmatch(tokens[i].text):
             i += 1
@@ -109,6 +111,8 @@ def _cap_runs(tokens: list[Token], lang: LanguagePatterns) -> list[tuple[int, in
         j, last = i + 1, i
         while j < n:
             tok = tokens[j]
+            if tok.is_word and tok.is_cap and tok.text.casefold() in calendar:
+                break
             if tok.is_word and tok.is_cap and tok.begin - tokens[j - 1].end <= 1:
                 last = j
             elif tok.text in _ANDS and _starts_name(tokens, j + 1, lang):
@@ -172,11 +176,11 @@ def _ordinal_before(tokens: list[Token], i: int, lang: LanguagePatterns) -> tupl
 def _classify(tokens: list[Token], first: int, last: int, lang: LanguagePatterns) -> tuple[str, int, int] | None:
     """(class, first, last) when the run names a thing by its head word."""
     finals = lang.heads("final")
-    for k in range(last, first, -1):  # head-final: the longest head ending the run
+    complements = {"of", "van", "on", "for", "voor", "op"}
+    for k in range(last, first, -1):  # head-final ("… University"), or head + complement ("… University of X")
         hit = phrase_at(tokens, k, finals)
-        if hit and k + hit[1] - 1 == last:
-            start = first
-            return finals[hit[0]], start, last
+        if hit and (k + hit[1] - 1 == last or (k + hit[1] <= last and tokens[k + hit[1]].text in complements)):
+            return finals[hit[0]], first, last
     initials = lang.heads("initial")
     hit = phrase_at(tokens, first, initials)
     if hit and first + hit[1] <= last:
@@ -241,36 +245,31 @@ def _split_of_chain(tokens: list[Token], first: int, last: int, lang: LanguagePa
 def _trim_stop(tokens: list[Token], first: int, last: int, lang: LanguagePatterns) -> int:
     stops = set(lang.words("stop_words"))
     connectors = set(lang.words("connectors"))
-    while first <= last and (tokens[first].text in stops or tokens[first].text in connectors):
+    ordinal = re.compile(lang.get("ordinal_suffix", r"(\d+)(?:st|nd|rd|th)"))
+    while first <= last and (tokens[first].text in stops or tokens[first].text in connectors
+                             or ordinal.fullmatch(tokens[first].text)):
         first += 1
     return first
 
 
 def _capitalised_names(text: str, tokens: list[Token], lang: LanguagePatterns) -> list[Candidate]:
+    """Capitalised runs split at "of (the)" into the names they chain, each classified by its head."""
     tops = top_type_of()
     found = []
     for first, last in _cap_runs(tokens, lang):
         first = _trim_stop(tokens, first, last, lang)
         if first > last:
             continue
-        kind = _classify(tokens, first, last, lang)
-        if kind is None:
-            continue
-        cls, first, last = kind
-        type_ = tops.get(cls, cls if cls in tops.values() else None)
-        if type_ is None:
-            continue
-        if cls == "Site":
-            type_ = "Place"
-        pieces = _split_of_chain(tokens, first, last, lang) if type_ in ("Organization", "Project") else [(first, last)]
-        for a, b in pieces:
-            begin, end = tokens[a].begin, tokens[b].end
-            name = text[begin:end]
-            if len(tokens[a:b + 1]) < 2 and type_ != "Organization":
+        for a, b in _split_of_chain(tokens, first, last, lang):
+            kind = _classify(tokens, a, b, lang)
+            if kind is None:
                 continue
-            piece_kind = _classify(tokens, a, b, lang) if (a, b) != (first, last) else kind
-            piece_cls = piece_kind[0] if piece_kind else cls
-            cand = Candidate(begin, end, tops.get(piece_cls, type_), piece_cls, name, how="pattern:name", priority=1)
+            cls = kind[0]
+            type_ = "Place" if cls == "Site" else tops.get(cls)
+            if type_ is None or (b == a and type_ != "Organization"):
+                continue
+            begin, end = tokens[a].begin, tokens[b].end
+            cand = Candidate(begin, end, type_, cls, text[begin:end], how="pattern:name", priority=1)
             if type_ == "Forum":
                 _edition(text, tokens, a, lang, cand)
             found.append(cand)
@@ -342,8 +341,11 @@ def _head_initial_vi(text: str, tokens: list[Token], lang: LanguagePatterns) -> 
             j += 1
         last = None
         k = j
+        ordinal_after = re.compile(lang.get("ordinal_after") or r"$^")
         while k < len(tokens):
             tok = tokens[k]
+            if ordinal_after.match(text, tok.begin):
+                break
             if tok.is_cap and tok.is_word:
                 if k > j and phrase_at(tokens, k, heads) and tokens[k - 1].text == "và":
                     break
@@ -363,6 +365,7 @@ def _head_initial_vi(text: str, tokens: list[Token], lang: LanguagePatterns) -> 
         if last is None:
             i += 1
             continue
+        last = _vi_word_end(tokens, last, k, stops | hard)
         ordinal = None
         m = re.match(lang.get("ordinal_after") or r"$^", text[tokens[last].end:tokens[last].end + 30].lstrip())
         begin, end = tokens[i].begin, tokens[last].end
@@ -373,6 +376,17 @@ def _head_initial_vi(text: str, tokens: list[Token], lang: LanguagePatterns) -> 
         found.append(cand)
         i = last + 1
     return found
+
+
+def _vi_word_end(tokens: list[Token], last: int, limit: int, stops: set[str]) -> int:
+    """Vietnamese words have several syllables and only the first is capitalised ("Kinh tế
+    số"): a name ends after the lower-case syllables that follow its last capital, up to a
+    function word."""
+    k = last
+    while k + 1 < min(limit, last + 4) and tokens[k + 1].is_word and not tokens[k + 1].is_cap \
+            and tokens[k + 1].text not in stops:
+        k += 1
+    return k
 
 
 # -- unnamed events ----------------------------------------------------------------------------

@@ -89,14 +89,15 @@ def _phrase_words(phrase: str) -> list[str]:
 
 def phrase_at(tokens: list[Token], i: int, phrases: dict[str, object] | list[str], *, fold_case: bool = False):
     """The longest phrase (as token texts) starting at token ``i``: (phrase, length) or None."""
-    best = None
+    best, best_exact = None, False
     for phrase in phrases:
         words = _phrase_words(phrase)
         n = len(words)
         if i + n > len(tokens):
             continue
         got = [t.text for t in tokens[i:i + n]]
-        if (got == words or (fold_case and [w.casefold() for w in got] == [w.casefold() for w in words])) \
-                and (best is None or n > best[1]):
-            best = (phrase, n)
+        exact = got == words
+        if (exact or (fold_case and [w.casefold() for w in got] == [w.casefold() for w in words])) \
+                and (best is None or (n, exact) > (best[1], best_exact)):
+            best, best_exact = (phrase, n), exact
     return best

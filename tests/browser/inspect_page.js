@@ -42,10 +42,19 @@ const CHROMIUM_ARGS = [
 
 // Runs in the page: find the vis.js network whether it is a `var`, a top-level `let`/`const`
 // or a window property.
+// (window.network can also be a DOM element with id="network": check that it is a Network.)
 const FIND_NETWORK = `(function () {
-  try { if (typeof network !== 'undefined' && network) return network; } catch (e) {}
-  if (window.network) return window.network;
-  if (window.kgView && window.kgView.network) return window.kgView.network;
+  const isNet = (x) => !!x && typeof x === 'object' && typeof x.getPositions === 'function' && !!x.body;
+  const cands = [];
+  try { if (typeof network !== 'undefined') cands.push(network); } catch (e) {}
+  cands.push(window.network);
+  if (window.kgView) cands.push(window.kgView.network);
+  for (const c of cands) if (isNet(c)) return c;
+  if (window.vis && typeof window.vis.Network === 'function') {
+    for (const k of Object.keys(window)) {
+      try { if (window[k] instanceof window.vis.Network) return window[k]; } catch (e) {}
+    }
+  }
   return null;
 })()`;
 

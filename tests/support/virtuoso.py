@@ -45,6 +45,9 @@ ISQL = "isql-vt"
 # Bulk-loadable extensions understood by ld_dir (optionally .gz).
 RDF_EXTENSIONS = (".ttl", ".nt", ".n3", ".nq", ".trig", ".owl", ".rdf", ".xml")
 
+# Loopback only: never route the fixture's own requests through an environment proxy.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
 
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -245,7 +248,7 @@ class VirtuosoServer:
                     f"virtuoso-t exited with status {self.proc.returncode} during start-up "
                     f"(folder {self.dir}).\n--- log tail ---\n{self.log_tail()}")
             try:
-                with urllib.request.urlopen(url, timeout=5) as resp:
+                with _OPENER.open(url, timeout=5) as resp:
                     if resp.status == 200:
                         return
                     last = f"HTTP {resp.status}"
@@ -379,15 +382,22 @@ class VirtuosoServer:
         m = re.search(r"^\s*(\d+)\s*$", count.stdout, re.M)
         return int(m.group(1)) if m else len(files)
 
-    def sparql_select(self, query: str, timeout: float = 120) -> list[dict]:
-        """A SELECT through /sparql (anonymous), as SPARQL JSON bindings."""
+    def sparql_json(self, query: str, timeout: float = 120) -> dict:
+        """Any query through /sparql (anonymous), answered as SPARQL JSON results."""
         import json
         import urllib.parse
         data = urllib.parse.urlencode({"query": query}).encode()
         req = urllib.request.Request(self.sparql_url, data=data,
                                      headers={"Accept": "application/sparql-results+json"})
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return json.load(resp)["results"]["bindings"]
+        with _OPENER.open(req, timeout=timeout) as resp:
+            return json.load(resp)
+
+    def sparql_select(self, query: str, timeout: float = 120) -> list[dict]:
+        """A SELECT through /sparql (anonymous): the list of SPARQL JSON bindings."""
+        return self.sparql_json(query, timeout)["results"]["bindings"]
+
+    def sparql_ask(self, query: str, timeout: float = 120) -> bool:
+        return bool(self.sparql_json(query, timeout)["boolean"])
 
 
 __all__ = ["VirtuosoServer", "edit_ini"]

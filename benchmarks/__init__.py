@@ -1,0 +1,1 @@
+"""Benchmarks of the build, the store and the queries (see docs/benchmarks.md); not part of the product."""
