@@ -18,14 +18,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import KGError
 from kg.export import export, write_atomically
-from kg.extractor import extract
 from kg.lexicon import load_lexicon
-from kg.mapper import describe_entities, map_article, summarise
+from kg.mapper import describe_entities
 from kg.mapper.iris import entity_node, graph_node
 from kg.paths import ONTOLOGY_DIR, ROOT
-from kg.reader import article_from_bytes, find_article_files
+from kg.parallel import Job, Shard, process_all
+from kg.reader import find_article_files
 from kg.store import GraphStore
 from kg.vocab import ENTITIES_GRAPH, KG_NS
 
@@ -63,8 +62,13 @@ def fingerprint() -> str:
 
 
 def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: bool = True,
-          progress: Progress | None = None) -> BuildReport:
-    """Build (or bring up to date) the graph of the articles under ``paths`` in ``out_dir``."""
+          progress: Progress | None = None, workers: int = 1, shard: Shard | None = None) -> BuildReport:
+    """Build (or bring up to date) the graph of the articles under ``paths`` in ``out_dir``.
+
+    ``workers`` processes read, extract and map articles (:mod:`kg.parallel`); the graph is the
+    same for any number. With ``shard``, only the articles of that shard are built, and N-Quads
+    are written for a production store to bulk-load beside the other shards.
+    """
     started = time.perf_counter()
     report = BuildReport()
     files = list(find_article_files(paths))
@@ -80,37 +84,43 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
     entities_graph = ox.NamedNode(ENTITIES_GRAPH)
     seen: dict[str, str] = {}
     summaries = []
-    for number, path in enumerate(files, 1):
-        if progress:
-            progress(number, len(files), str(path))
+    jobs: list[Job] = []
+    for path in files:
         stem = path.stem
         if stem in seen:
             report.skipped.append((str(path), f"same file name as {seen[stem]}: article ids must be unique"))
             continue
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            report.skipped.append((str(path), f"cannot read ({exc.strerror})"))
+        if shard is not None and not shard.holds(stem):
             continue
-        seen[stem] = str(path)
-        digest = "sha256:" + hashlib.sha256(data).hexdigest()
-        if stem in existing and existing[stem][0] == digest:
-            report.unchanged += 1
-            continue
-        try:
-            article = article_from_bytes(data, stem=stem, path=str(path))
-        except KGError as exc:
-            report.skipped.append((str(path), str(exc).split(": ", 1)[-1]))
-            continue
-        report.read += 1
-        extraction = extract(article)
-        report.warnings.extend(extraction.warnings)
-        store.replace_graph(graph_node(stem), map_article(article, extraction))
-        summaries.extend(summarise(extraction.entities.values()))
         if stem in existing:
-            report.replaced += 1
-        else:
-            report.added += 1
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                report.skipped.append((str(path), f"cannot read ({exc.strerror})"))
+                continue
+            if existing[stem][0] == "sha256:" + hashlib.sha256(data).hexdigest():
+                seen[stem] = str(path)
+                report.unchanged += 1
+                continue
+        seen[stem] = str(path)
+        jobs.append(Job(str(path), stem))
+    if jobs:
+        marker.unlink(missing_ok=True)  # bulk loads are not transactional: a crash now means a full rebuild
+    with store.writer() as writer:
+        for number, outcome in enumerate(process_all(jobs, workers=workers), 1):
+            if progress:
+                progress(number, len(jobs), outcome.path)
+            if outcome.skipped is not None:
+                report.skipped.append((outcome.path, outcome.skipped))
+                continue
+            report.read += 1
+            report.warnings.extend(outcome.warnings)
+            writer.replace(graph_node(outcome.stem), outcome.nquads)
+            summaries.extend(outcome.summaries)
+            if outcome.stem in existing:
+                report.replaced += 1
+            else:
+                report.added += 1
     for stem, (_, graph) in existing.items():
         if stem not in seen:
             store.drop_graph(graph)
@@ -120,9 +130,10 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
     write_atomically(marker, current.encode())
     report.entities = store.type_counts()
     report.triples = store.count()
-    report.outputs.append(export(store, out_dir / "graph.ttl"))
-    report.outputs.append(export(store, out_dir / "graph.trig"))
-    if html:
+    # a shard is one part of a graph: no merged Turtle or view of its own, N-Quads for bulk loaders
+    for name in ("graph.trig", "graph.nq") if shard else ("graph.ttl", "graph.trig"):
+        report.outputs.append(export(store, out_dir / name))
+    if html and shard is None:
         from kg.view import write_view
         report.outputs.append(write_view(store, out_dir / "graph.html"))
     report.seconds = time.perf_counter() - started

@@ -58,6 +58,10 @@ class GraphStore:
         self.drop_graph(graph)
         self.store.extend(quads)
 
+    def writer(self) -> "GraphWriter":
+        """A bulk writer of whole article graphs (see :class:`GraphWriter`)."""
+        return GraphWriter(self)
+
     def drop_graph(self, graph: ox.NamedNode) -> None:
         if self.store.contains_named_graph(graph):
             self.store.remove_graph(graph)
@@ -83,3 +87,44 @@ class GraphStore:
     def type_counts(self) -> dict[str, int]:
         rows = self.query(f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?m <{KG_NS}denotes> ?e . ?e <{RDF}type> ?t }} GROUP BY ?t")
         return {row["t"].value.rsplit("#", 1)[-1]: int(row["n"].value) for row in rows}
+
+
+class GraphWriter:
+    """Replaces article graphs in batches through Oxigraph's bulk loader.
+
+    The bulk loader writes sorted index files straight into RocksDB, about twice as fast as
+    transactional inserts, but each call has a fixed cost (new files, then compaction), so one
+    call per article is slower than plain inserts: graphs are gathered as N-Quads and loaded
+    ``batch_bytes`` at a time. Loads are not transactional; a build that dies half-way must not
+    trust the store (the build forgets its fingerprint before writing, so the next build is a
+    full one). Use as a context manager, or call :meth:`close`, so the last batch is written.
+    """
+
+    def __init__(self, store: GraphStore, *, batch_bytes: int = 64 * 1024 * 1024) -> None:
+        self.store = store
+        self.batch_bytes = batch_bytes
+        self._batch: list[bytes] = []
+        self._size = 0
+
+    def replace(self, graph: ox.NamedNode, nquads: bytes) -> None:
+        """Drop ``graph`` now and load ``nquads`` (that graph's quads) with the next batch."""
+        self.store.drop_graph(graph)
+        self._batch.append(nquads)
+        self._size += len(nquads)
+        if self._size >= self.batch_bytes:
+            self._load()
+
+    def _load(self) -> None:
+        if self._batch:
+            self.store.store.bulk_load(b"".join(self._batch), format=ox.RdfFormat.N_QUADS)
+        self._batch, self._size = [], 0
+
+    def close(self) -> None:
+        self._load()
+
+    def __enter__(self) -> "GraphWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.close()

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from kg.build import build, print_progress
+from kg.errors import KGError
+from kg.parallel import Shard, default_workers
 from kg.paths import DEFAULT_OUT, SEEDS_DIR
 
 
@@ -21,13 +23,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--full", action="store_true", help="rebuild every article, not only new or changed ones")
     p.add_argument("--no-html", action="store_true", help="do not write the HTML network view")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress, summary only")
+    p.add_argument("-j", "--workers", type=int, default=1, metavar="N",
+                   help="processes that read and extract articles (default 1; 0 = one per CPU); "
+                        "the graph is the same for any number")
+    p.add_argument("--shard", type=_shard, metavar="I/N",
+                   help="build only shard I of N (1-based; articles chosen by a stable hash of the file "
+                        "name) and write graph.trig and graph.nq for bulk loading beside the other shards")
     p.set_defaults(func=run)
+
+
+def _shard(text: str) -> Shard:
+    try:
+        return Shard.parse(text)
+    except KGError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix(f"--shard {text!r}: ")) from None
 
 
 def run(args: argparse.Namespace) -> int:
     paths = args.paths or [SEEDS_DIR]
+    if args.workers < 0:
+        raise KGError("--workers must be 0 (one per CPU) or more")
     report = build(paths, args.out, full=args.full, html=not args.no_html,
-                   progress=None if args.quiet else print_progress)
+                   progress=None if args.quiet else print_progress,
+                   workers=args.workers or default_workers(), shard=args.shard)
     for path, reason in report.skipped:
         print(f"skipped {path}: {reason}", file=sys.stderr)
     for warning in report.warnings:

@@ -258,26 +258,63 @@ class FactReader:
                     self.add(holder, "topic", topic, mention.sentence)
 
     def parties(self, index: int, items: list[Item], begin: int, end: int) -> None:
-        """Who signed, adopted, launched or proposed an agreement or initiative: a country or
-        organisation before a signing verb that comes before the deal; one whose possessive
-        ("China's visie") stands in the sentence; the countries a bilateral deal's name joins."""
+        """Who signed, adopted, launched or proposed an agreement or initiative.
+
+        * the countries or organisations joined right before a signing verb that precedes the
+          deal ("Trung Quốc và ASEAN chính thức ký …"; "both sides adopted …" takes the last pair
+          named before);
+        * a possessive right before the deal ("Indonesia's 'global maritime fulcrum'"), or before
+          a word for a policy when the deal is what the sentence is about ("…, China's visie");
+        * the countries a bilateral deal's name joins ("China-US … Agreement").
+        """
         deals = [i for i in items if i.entity.type in ("Agreement", "Initiative")]
         if not deals:
             return
         agents = [i for i in items if i.entity.type in _AGENTS and not i.anaphor]
-        possessive = "|".join(map(re.escape, (self.lang.get("fact_cues") or {}).get("possessive") or []))
+        cues = self.lang.get("fact_cues") or {}
+        possessive = "|".join(map(re.escape, cues.get("possessive") or []))
+        policy = _cue_pattern(list(cues.get("policy_nouns") or []))
+        both = _cue_pattern(list(cues.get("both_sides") or []))
         verbs = [m.start() for m in self.cue("party_verbs").finditer(self.text, begin, end)] if self.cue("party_verbs") else []
+        for verb in verbs:
+            before = [a for a in agents if a.end <= verb]
+            if not before:
+                continue
+            chain = self._chain_before(before)
+            near = self.text[chain[-1].end:verb]
+            if len(near) > 60 or re.search(r"[;:]", near):
+                if not (both and both.search(self.text, max(begin, verb - 40), verb)):
+                    continue
+            for deal in deals:
+                if deal.begin > verb:
+                    for agent in chain:
+                        self.add(deal.entity, "party", agent.entity, index)
+        for agent in agents:
+            owner = possessive and re.match(rf"\s?(?:{possessive})(?!\w)[\s\"'“‘]*", self.text[agent.end:agent.end + 8])
+            if not owner:
+                continue
+            after = agent.end + owner.end()
+            direct = [d for d in deals if d.begin == after]
+            if direct:
+                self.add(direct[0].entity, "party", agent.entity, index)
+            elif policy and policy.match(self.text, after) and deals[0].begin < agent.begin:
+                self.add(deals[0].entity, "party", agent.entity, index)
         for deal in deals:
-            for agent in agents:
-                owner = possessive and re.match(rf"(?:{possessive})(?!\w)", self.text[agent.end:agent.end + 4])
-                signer = any(agent.end <= v < deal.begin for v in verbs)
-                if owner or signer:
-                    self.add(deal.entity, "party", agent.entity, index)
             if deal.entity.type == "Agreement":
                 inner = [c for c in self.table.nested.get((deal.begin, deal.end), []) if c.type in _AGENTS]
                 if len({c.key for c in inner}) >= 2:
                     for cand in inner:
                         self.add(deal.entity, "party", self.table.entity_for(cand), index)
+
+    def _chain_before(self, before: list[Item]) -> list[Item]:
+        """The last agent before a point and those joined to it by "and"/"en"/"và"/","."""
+        chain = [before[-1]]
+        for item in reversed(before[:-1]):
+            if re.fullmatch(r"\s*(?:,|and|en|và|&|-)\s*", self.text[item.end:chain[0].begin], re.IGNORECASE):
+                chain.insert(0, item)
+            else:
+                break
+        return chain
 
     _RANK = {"Site": 0, "City": 1, "Province": 2, "Region": 2, "Place": 1, "Country": 3}
 
