@@ -89,6 +89,13 @@ class EntityTable:
                 if not entity.mentions:
                     del self.extraction.entities[key]
 
+    def remove(self, key: str) -> None:
+        """Forget an entity and its mentions."""
+        entity = self.extraction.entities.pop(key)
+        spans = {(m.begin, m.end) for m in entity.mentions}
+        self.mentions = [(m, k) for m, k in self.mentions if k != key]
+        self._taken = [t for t in self._taken if t not in spans]
+
     def entity_for(self, cand: Candidate) -> Entity:
         """The entity a candidate names, adding it (and its mention) when new."""
         key = self.key_for(cand)

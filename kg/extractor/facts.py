@@ -130,6 +130,18 @@ class FactReader:
             self.cooperation(index, items, span.begin, span.end)
         self.named_topics()
         self.affiliations()
+        self.prune_topics()
+
+    def prune_topics(self) -> None:
+        """A field is a topic of cooperation only where the text presents it so: it is kept when
+        a fact holds it, or when a sentence naming it speaks of fields or cooperation."""
+        held = {f.object for f in self.extraction.facts if f.relation == "topic"}
+        for key, entity in list(self.extraction.entities.items()):
+            if entity.type != "Topic" or key in held:
+                continue
+            spans = [self.extraction.sentences[m.sentence] for m in entity.mentions]
+            if not any(self.has_cue("topic_cues", s.begin, s.end) for s in spans):
+                self.table.remove(key)
 
     def add(self, subject: Entity, relation: str, obj, index: int, *, entity: bool = True) -> None:
         self.extraction.add_fact(subject.key, relation, obj.key if entity else obj, index, entity=entity)
