@@ -298,7 +298,7 @@ class FactReader:
                 if not (both and both.search(self.text, max(begin, verb - 40), verb)):
                     continue
             for deal in deals:
-                if deal.begin > verb:
+                if verb < deal.begin <= verb + 80:
                     for agent in chain:
                         self.add(deal.entity, "party", agent.entity, index)
         for agent in agents:

@@ -2,8 +2,8 @@
 
 Every label of every entry is folded (lower case, no accents, single spaces) and put in one
 automaton; a text is folded the same way and scanned once, whatever the lexicon's size.
-Short labels and labels in capitals ("US", "VS", "Mỹ", "ACFTA") must also match the text
-exactly, so "us" or "my" in running text are not countries.
+Short one-word labels and labels in capitals ("US", "VS", "Mỹ", "Pháp", "ACFTA") must also
+match the text exactly, so "us", "my" or "giải pháp" in running text are not countries.
 """
 
 from __future__ import annotations
@@ -29,8 +29,11 @@ class LexiconHit:
 
 
 def _needs_exact_case(label: str) -> bool:
+    """Short one-word names and names in capitals must match as written: "US" is not "us",
+    "Pháp" (France) is not "pháp" in "giải pháp", "Lào" is not "lao" in "lao động"."""
     letters = [c for c in label if c.isalpha()]
-    return len(label) <= 3 or (len(letters) >= 2 and all(c.isupper() for c in letters))
+    one_short_word = " " not in label.strip() and len(label) <= 5
+    return one_short_word or (len(letters) >= 2 and all(c.isupper() for c in letters))
 
 
 def _exact_key(text: str) -> str:

@@ -76,6 +76,7 @@ def recognise(text: str, code: str, sentences: list[Span], lexicon_candidates: l
             found += _capitalised_names(text, tokens, lang)
             found += _lower_head_names(text, tokens, lang)
         found += _unnamed_events(text, tokens, lang)
+        found += _quoted_policies(text, span, lang)
     return _cut_before_persons(text, found)
 
 
@@ -387,6 +388,42 @@ def _vi_word_end(tokens: list[Token], last: int, limit: int, stops: set[str]) ->
             and tokens[k + 1].text not in stops:
         k += 1
     return k
+
+
+# -- quoted policy names ------------------------------------------------------------------------
+_QUOTED = re.compile(r"(?:[\"“]|(?<!\w)['‘])\s?(?P<name>[^\"“”‘’\n]{2,60}?)\s?(?:[\"”]|['’](?!\w))")
+
+
+def _quoted_policies(text: str, span: Span, lang: LanguagePatterns) -> list[Candidate]:
+    """A quoted phrase presented as a policy: after a possessive ("Vietnam's 'two corridors and
+    one circle'"), before a word like "concept"/"strategy", or after "het beleid van"."""
+    after = _words_pattern(tuple(lang.get("quoted_after") or []))
+    before = _words_pattern(tuple(lang.get("quoted_before") or []))
+    possessive = tuple((lang.get("fact_cues") or {}).get("possessive") or [])
+    found = []
+    for match in _QUOTED.finditer(text, span.begin, span.end):
+        name = match["name"].strip(" .,;:")
+        words = name.split()
+        if not 1 <= len(words) <= 6 or name.endswith(("?", "!")):
+            continue
+        prefix = text[max(span.begin, match.start() - 25):match.start()].rstrip()
+        suffix = text[match.end():match.end() + 20]
+        policy = (any(prefix.endswith(p) for p in possessive if p.startswith(("'", "’")))
+                  or (after is not None and after.match(suffix.lstrip()))
+                  or (before is not None and before.search(prefix + " ") and before.search(prefix + " ").end() >= len(prefix)))
+        if policy:
+            begin = text.index(name, match.start())
+            found.append(Candidate(begin, begin + len(name), "Initiative", "Initiative", name,
+                                   how="pattern:quoted-policy", priority=0))
+    return found
+
+
+@cache
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    return re.compile(r"(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w)",
+                      re.IGNORECASE)
 
 
 # -- unnamed events ----------------------------------------------------------------------------
