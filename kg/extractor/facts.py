@@ -113,6 +113,8 @@ class FactReader:
         children = {f.subject for f in self.extraction.facts if f.relation == "partOf"}
         if children:
             self.main_forum = min((self.extraction.entities[k] for k in children), key=lambda e: e.mentions[0].begin)
+        self.about_forum = self.main_forum is not None and self.main_forum.mentions[0].sentence < 3
+        """Whether the article is about its main forum (named in its opening sentences)."""
         for index, span in enumerate(self.extraction.sentences):
             items = self.items(index)
             if not items:
@@ -246,19 +248,29 @@ class FactReader:
         organisers = {f.object for f in self.extraction.facts if f.relation == "organizer" and f.sentence == index}
         span = self.extraction.sentences[index]
         gathering = self.has_cue("participation", span.begin, span.end)
+        speaking = self.has_cue("speech_at", span.begin, span.end)
+        first_forum = min(f.begin for f in forums)
         for item in items:
-            if item.entity.type == "Person":
+            if item.entity.type == "Person" and (speaking or first_forum < item.begin):
                 self.add(forum, "participant", item.entity, index)
             elif gathering and item.entity.type in _AGENTS and item.entity.key not in organisers:
-                self.add(forum, "participant", item.entity, index)
+                for other in forums:
+                    if not other.anaphor or other.entity is forum:
+                        self.add(other.entity, "participant", item.entity, index)
 
     def topics(self, index: int, items: list[Item], forums: list[Item], begin: int, end: int) -> None:
         """Fields named in a sentence about a forum, with a cue ("thema", "focus on", "lĩnh vực")."""
-        if not forums or not self.has_cue("topic_cues", begin, end):
+        if not self.has_cue("topic_cues", begin, end):
+            return
+        if forums:
+            target = forums[0].entity
+        elif self.about_forum and self.has_cue("cooperation", begin, end):
+            target = self.main_forum
+        else:
             return
         for item in items:
             if item.entity.type == "Topic":
-                self.add(forums[0].entity, "topic", item.entity, index)
+                self.add(target, "topic", item.entity, index)
 
     def named_topics(self) -> None:
         """A field named inside a forum's or agreement's name is what it is about."""
@@ -298,7 +310,8 @@ class FactReader:
                 if not (both and both.search(self.text, max(begin, verb - 40), verb)):
                     continue
             for deal in deals:
-                if verb < deal.begin <= verb + 80:
+                between = [a for a in agents if verb < a.begin < deal.begin]
+                if verb < deal.begin <= verb + 250 and not between:
                     for agent in chain:
                         self.add(deal.entity, "party", agent.entity, index)
         for agent in agents:

@@ -40,6 +40,14 @@ def _exact_key(text: str) -> str:
     return _SEPARATORS.sub(" ", text).strip()
 
 
+def _same_as_written(surface: str, label: str) -> bool:
+    """Case and accents as in the label; punctuation too when the label is mostly digits and
+    signs ("10+1" is not "10/1")."""
+    if sum(c.isalpha() for c in label) < 2:
+        return " ".join(surface.split()) == " ".join(label.split())
+    return _exact_key(surface) == _exact_key(label)
+
+
 class LexiconMatcher:
     """All lexicon labels, ready to be found in text."""
 
@@ -75,7 +83,7 @@ class LexiconMatcher:
             begin, end = folded.to_text(first), folded.to_text(last) + 1
             surface = text[begin:end]
             for iri, label, kind, exact in payload:
-                if exact and _exact_key(surface) != _exact_key(label):
+                if exact and not _same_as_written(surface, label):
                     continue
                 hits.append(LexiconHit(begin, end, iri, label, kind))
         return hits

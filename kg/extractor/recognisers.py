@@ -77,6 +77,7 @@ def recognise(text: str, code: str, sentences: list[Span], lexicon_candidates: l
             found += _lower_head_names(text, tokens, lang)
         found += _unnamed_events(text, tokens, lang)
         found += _quoted_policies(text, span, lang)
+        found += _introduced_places(text, tokens, lang)
     return _cut_before_persons(text, found)
 
 
@@ -390,8 +391,35 @@ def _vi_word_end(tokens: list[Token], last: int, limit: int, stops: set[str]) ->
     return k
 
 
+# -- places introduced as such -----------------------------------------------------------------
+def _introduced_places(text: str, tokens: list[Token], lang: LanguagePatterns) -> list[Candidate]:
+    """"the province of Tsim Chuk Bun", "port cities such as Jugang and Malacca", "tỉnh X"."""
+    found = []
+    intro = lang.get("place_intro") or {}
+    lists = lang.get("place_lists") or {}
+    for i in range(len(tokens)):
+        for table, many in ((lists, True), (intro, False)):
+            hit = phrase_at(tokens, i, table, fold_case=True)
+            if not hit:
+                continue
+            k = i + hit[1]
+            while k < len(tokens):
+                last = _cap_name_after(tokens, k, lang)
+                if last is None:
+                    break
+                begin, end = tokens[k].begin, tokens[last].end
+                found.append(Candidate(begin, end, "Place", table[hit[0]], text[begin:end],
+                                       how="pattern:place", priority=0))
+                k = last + 1
+                if not many or k >= len(tokens) or tokens[k].text not in {",", "and", "en", "và"}:
+                    break
+                k += 1
+            break
+    return found
+
+
 # -- quoted policy names ------------------------------------------------------------------------
-_QUOTED = re.compile(r"(?:[\"“]|(?<!\w)['‘])\s?(?P<name>[^\"“”‘’\n]{2,60}?)\s?(?:[\"”]|['’](?!\w))")
+_QUOTED = re.compile(r"(?:[\"“]|(?<!\w)['‘])\s?(?P<name>(?:[^\"“”‘’'\n]|(?<=\w)'(?=\w)){2,60}?)\s?(?:[\"”]|['’](?!\w))")
 
 
 def _quoted_policies(text: str, span: Span, lang: LanguagePatterns) -> list[Candidate]:
