@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
-from kg.build import build, print_progress
+from kg.build import BuildReport, build, print_progress
 from kg.errors import KGError
 from kg.parallel import Shard, default_workers
+from kg.vocab import TOP_TYPES, top_type_of
 from kg.paths import DEFAULT_OUT, SEEDS_DIR
+from kg.reader import DEFAULT_MAX_BYTES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,10 +29,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-j", "--workers", type=int, default=1, metavar="N",
                    help="processes that read and extract articles (default 1; 0 = one per CPU); "
                         "the graph is the same for any number")
+    p.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N",
+                   help=f"skip any file or JSON Lines record larger than N bytes (default {DEFAULT_MAX_BYTES:,})")
+    p.add_argument("--strict", action="store_true",
+                   help="exit with status 1 when any input was skipped (the good articles are still built)")
     p.add_argument("--shard", type=_shard, metavar="I/N",
                    help="build only shard I of N (1-based; articles chosen by a stable hash of the file "
                         "name) and write graph.trig and graph.nq for bulk loading beside the other shards")
     p.set_defaults(func=run)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of bytes, not {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
 
 
 def _shard(text: str) -> Shard:
@@ -45,17 +62,36 @@ def run(args: argparse.Namespace) -> int:
         raise KGError("--workers must be 0 (one per CPU) or more")
     report = build(paths, args.out, full=args.full, html=not args.no_html,
                    progress=None if args.quiet else print_progress,
-                   workers=args.workers or default_workers(), shard=args.shard)
-    for path, reason in report.skipped:
-        print(f"skipped {path}: {reason}", file=sys.stderr)
+                   workers=args.workers or default_workers(), shard=args.shard, max_bytes=args.max_bytes)
+    for skip in report.skipped:
+        print(f"skipped {skip.path}: {skip.reason}", file=sys.stderr)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"articles: {report.added} added, {report.replaced} replaced, {report.removed} removed, "
-          f"{report.unchanged} unchanged, {len(report.skipped)} skipped"
+          f"{report.unchanged} unchanged, {len(report.skipped)} skipped" + _reasons(report)
           + (" (full rebuild)" if report.full else ""))
     if report.entities:
-        print("entities: " + ", ".join(f"{t} {n}" for t, n in sorted(report.entities.items())))
+        print("entities: " + ", ".join(f"{t} {n}" for t, n in per_top_type(report.entities).items()))
     print(f"triples: {report.triples}")
     print("wrote: " + ", ".join(str(p) for p in report.outputs))
     print(f"time: {report.seconds:.2f} s")
+    if args.strict and report.skipped:
+        print(f"kg: error: {len(report.skipped)} input(s) skipped (--strict)", file=sys.stderr)
+        return 1
     return 0
+
+
+def _reasons(report: BuildReport) -> str:
+    """" (2 empty, 1 too large)": the skips counted by kind."""
+    counts = Counter(skip.kind for skip in report.skipped)
+    return " (" + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) + ")" if counts else ""
+
+
+def per_top_type(counts: dict[str, int]) -> dict[str, int]:
+    """Counts per class folded into the nine top types, in the ontology's order."""
+    tops = top_type_of()
+    folded = {t: 0 for t in TOP_TYPES}
+    for cls, n in counts.items():
+        if cls in tops and cls != "ForumSeries":
+            folded[tops[cls]] += n
+    return {t: n for t, n in folded.items() if n}
