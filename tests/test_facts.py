@@ -58,3 +58,38 @@ def test_party_from_a_signing_verb() -> None:
     facts = _facts("Vietnam and Japan signed the Mekong Water Security Agreement on Monday.", "en")
     assert {("Mekong Water Security Agreement", "party", "Vietnam"),
             ("Mekong Water Security Agreement", "party", "Japan")} <= facts
+
+
+def test_side_event_is_part_of_the_expo_named_before() -> None:
+    facts = _facts("The 9th China-South Asia Expo opened in Kunming. On the sidelines of the expo, the China-ASEAN "
+                   "Digital Economy Forum was jointly organized by the Ministry of Commerce.", "en")
+    assert ("China-ASEAN Digital Economy Forum", "partOf", "9th China-South Asia Expo") in facts
+    assert ("China-ASEAN Digital Economy Forum", "organizer", "Ministry of Commerce") in facts
+    assert not [f for f in facts if f[0] == "9th China-South Asia Expo" and f[1] == "organizer"]
+
+
+def test_memorandum_named_with_a_multiword_head() -> None:
+    facts = _facts("The Philippines and China also signed a Memorandum of Understanding on Agricultural Cooperation.", "en")
+    assert {("Memorandum of Understanding on Agricultural Cooperation", "party", "China"),
+            ("Memorandum of Understanding on Agricultural Cooperation", "party", "Philippines")} <= facts
+
+
+def test_two_organisers_joined_by_and_the() -> None:
+    facts = _facts("The Mekong Youth Forum was organized by the Ministry of Commerce and the Yunnan Provincial "
+                   "Government.", "en")
+    assert {f[2] for f in facts if f[1] == "organizer"} == {"Ministry of Commerce", "Yunnan Provincial Government"}
+
+
+def test_a_list_of_names_is_not_an_address() -> None:
+    assert not [f for f in _facts("ASEAN, China agree to deepen digital cooperation.", "en") if f[1] == "locatedIn"]
+
+
+def test_vietnamese_forum_name_ends_before_do() -> None:
+    facts = _facts("Diễn đàn Doanh nghiệp Mekong 2025 diễn ra tại Hà Nội. Diễn đàn do Bộ Công Thương và "
+                   "Hội đồng Xúc tiến Thương mại Quốc tế Trung Quốc phối hợp tổ chức.", "vi")
+    assert len({f[2] for f in facts if f[1] == "organizer"}) == 2
+
+
+def test_dutch_ministry_after_an_article() -> None:
+    facts = _facts("De conferentie werd georganiseerd door het ministerie van Industrie en Handel van Vietnam.", "nl")
+    assert any(f[1] == "locatedIn" and f[2] == "Vietnam" for f in facts)

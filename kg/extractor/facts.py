@@ -161,7 +161,8 @@ class FactReader:
                 if item.begin < position:
                     continue
                 between = self.gap(position, item.begin)
-                if re.fullmatch(r"(?:(?:de|het|the|en|and|và|,|\([^)]*\))\s*)*", between, re.I):
+                joined = not parents or re.search(r"(?<!\w)(?:en|and|và|&)(?!\w)", between, re.I)
+                if joined and re.fullmatch(r"(?:(?:de|het|the|en|and|và|,|\([^)]*\))\s*)*", between, re.I):
                     parents.append(item)
                     position = item.end
                     after = re.match(r"\s*\([^)]*\)", self.text[position:])
@@ -359,6 +360,8 @@ class FactReader:
                 continue
             if right.entity.type not in ("Place", "Country") or left.entity.type not in ("Place", "Organization", "Project"):
                 continue
+            if left.entity.type == "Organization" and "," in gap:
+                continue  # "ASEAN, China agree …" is a list, not an address
             if left.entity.type == "Place" and rank(left.entity) > rank(right.entity):
                 continue
             appositive = re.fullmatch(rf",\s*(?:(?:{descriptors})\s+)?", gap + " ", re.IGNORECASE) if descriptors \

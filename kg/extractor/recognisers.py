@@ -117,7 +117,8 @@ def _cap_runs(tokens: list[Token], lang: LanguagePatterns) -> list[tuple[int, in
                 break
             if tok.is_word and tok.is_cap and tok.begin - tokens[j - 1].end <= 1:
                 last = j
-            elif tok.text in _ANDS and _starts_name(tokens, j + 1, lang):
+            elif tok.text in _ANDS and (_starts_name(tokens, j + 1, lang) or
+                                        (j + 1 < n and tokens[j + 1].text in ("the", "de", "het"))):
                 break
             elif tok.text in connectors or tok.text == ".":
                 if tok.text == "." and not tokens[j - 1].text[-1:].isdigit():
@@ -179,7 +180,7 @@ def _classify(tokens: list[Token], first: int, last: int, lang: LanguagePatterns
     """(class, first, last) when the run names a thing by its head word."""
     finals = lang.heads("final")
     complements = {"of", "van", "on", "for", "voor", "op"}
-    for k in range(last, first, -1):  # head-final ("… University"), or head + complement ("… University of X")
+    for k in range(last, first - 1, -1):  # head-final ("… University"), or head + complement ("… University of X")
         hit = phrase_at(tokens, k, finals)
         if hit and (k + hit[1] - 1 == last or (k + hit[1] <= last and tokens[k + hit[1]].text in complements)):
             return finals[hit[0]], first, last
@@ -221,7 +222,10 @@ def _split_of_chain(tokens: list[Token], first: int, last: int, lang: LanguagePa
     def has_head(a: int, b: int) -> bool:
         if (hit := phrase_at(tokens, a, initials)) and a + hit[1] <= b:
             return True
-        return any((hit := phrase_at(tokens, j, finals)) and j + hit[1] - 1 == b for j in range(a, b + 1))
+        if any((hit := phrase_at(tokens, j, finals)) and j + hit[1] - 1 == b for j in range(a, b + 1)):
+            return True
+        # a head of several words cut by the split ("Memorandum | Understanding on …")
+        return any((hit := phrase_at(tokens, j, finals)) and j + hit[1] - 1 > b for j in range(a, b + 1))
 
     merged: list[tuple[int, int]] = []
     k = 0
@@ -304,10 +308,18 @@ def _lower_head_names(text: str, tokens: list[Token], lang: LanguagePatterns) ->
     demonyms = _demonyms()
     tops = top_type_of()
     found = []
+    articles = {"de", "het", "the", "De", "Het", "The"}
     for i, tok in enumerate(tokens):
-        if tok.text not in heads or i == 0 or tokens[i - 1].text not in demonyms:
+        if tok.text not in heads or i == 0:
             continue
-        first, last = i - 1, i
+        if tokens[i - 1].text in demonyms:
+            first = i - 1
+        elif tokens[i - 1].text in articles and i + 2 < len(tokens) and tokens[i + 1].text in ("van", "of") \
+                and tokens[i + 2].is_cap:
+            first = i
+        else:
+            continue
+        last = i
         if i + 2 < len(tokens) and tokens[i + 1].text in ("van", "of") and tokens[i + 2].is_cap:
             runs = [r for r in _cap_runs(tokens[i + 2:], lang)]
             if runs and runs[0][0] == 0:
