@@ -374,8 +374,8 @@ class FactReader:
             if item.anaphor or not (item.entity.cls == "GovernmentBody" or item.entity.type == "Project"):
                 continue
             inner = [c for c in self.table.nested.get((item.begin, item.end), []) if c.type in ("Place", "Country")]
-            if len({c.key for c in inner}) == 1 and inner[0].key in self.extraction.entities:
-                self.add(item.entity, "locatedIn", self.extraction.entities[inner[0].key], index)
+            if len({c.key for c in inner}) == 1:
+                self.add(item.entity, "locatedIn", self.table.entity_for(inner[0]), index)
 
     def members(self, index: int, items: list[Item]) -> None:
         """"ASEAN countries such as Vietnam", "vijf ASEAN-landen (Singapore, …)"."""
