@@ -4,6 +4,12 @@ An article's named graph is rebuilt only when its file is new or its bytes chang
 that disappeared has its graph dropped; when the code or the data files (ontology, lexicon,
 patterns) change, everything is rebuilt, since any article could now yield something else.
 The result is the same graph a full rebuild gives.
+
+Bad input never stops a build: an input that gives no article (empty, binary, too large,
+unreadable, invalid, a second copy of another article's bytes, a second article with the same
+id) is one :class:`~kg.reader.Skipped` in the report, and the build goes on. Nothing is written
+where readers look until the build is complete (:mod:`kg.staging`), so a build interrupted in
+any way leaves the previous graph and store as they were.
 """
 
 from __future__ import annotations
@@ -18,13 +24,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import KGError
 from kg.export import export, write_atomically
 from kg.lexicon import load_lexicon
 from kg.mapper import describe_entities
+from kg.mapper.resolve import DEFAULT_THRESHOLD, Resolver, apply_merges, merged_summaries
 from kg.mapper.iris import entity_node, graph_node
 from kg.paths import ONTOLOGY_DIR, ROOT
-from kg.parallel import Job, Shard, process_all
-from kg.reader import find_article_files
+from kg.parallel import Shard, process_all
+from kg.reader import DEFAULT_MAX_BYTES, Skipped, Source, find_article_files, read_sources
+from kg.staging import staged_build
 from kg.store import GraphStore
 from kg.vocab import ENTITIES_GRAPH, KG_NS
 
@@ -41,7 +50,9 @@ class BuildReport:
     replaced: int = 0
     removed: int = 0
     unchanged: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    merges: int = 0
+    """New entities taken for known ones of the same type (see :mod:`kg.mapper.resolve`)."""
+    skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     entities: dict[str, int] = field(default_factory=dict)
     triples: int = 0
@@ -62,80 +73,97 @@ def fingerprint() -> str:
 
 
 def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: bool = True,
-          progress: Progress | None = None, workers: int = 1, shard: Shard | None = None) -> BuildReport:
+          progress: Progress | None = None, workers: int = 1, shard: Shard | None = None,
+          max_bytes: int = DEFAULT_MAX_BYTES, merge_threshold: float = DEFAULT_THRESHOLD) -> BuildReport:
     """Build (or bring up to date) the graph of the articles under ``paths`` in ``out_dir``.
 
     ``workers`` processes read, extract and map articles (:mod:`kg.parallel`); the graph is the
     same for any number. With ``shard``, only the articles of that shard are built, and N-Quads
-    are written for a production store to bulk-load beside the other shards.
+    are written for a production store to bulk-load beside the other shards. A file (or JSON
+    Lines record) over ``max_bytes`` is skipped. New entities of one type whose names are at
+    least ``merge_threshold`` similar (0–100) become one (:mod:`kg.mapper.resolve`).
     """
     started = time.perf_counter()
     report = BuildReport()
     files = list(find_article_files(paths))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    store = GraphStore.open(out_dir, create=True)
-    current = fingerprint()
-    marker = out_dir / FINGERPRINT_FILE
-    if full or not marker.exists() or marker.read_text().strip() != current:
-        report.full = True
-        store.store.clear()
-    existing = store.articles()
-    lexicon = load_lexicon()
-    entities_graph = ox.NamedNode(ENTITIES_GRAPH)
-    seen: dict[str, str] = {}
-    summaries = []
-    jobs: list[Job] = []
-    for path in files:
-        stem = path.stem
-        if stem in seen:
-            report.skipped.append((str(path), f"same file name as {seen[stem]}: article ids must be unique"))
-            continue
-        if shard is not None and not shard.holds(stem):
-            continue
-        if stem in existing:
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                report.skipped.append((str(path), f"cannot read ({exc.strerror})"))
-                continue
-            if existing[stem][0] == "sha256:" + hashlib.sha256(data).hexdigest():
-                seen[stem] = str(path)
-                report.unchanged += 1
-                continue
-        seen[stem] = str(path)
-        jobs.append(Job(str(path), stem))
-    if jobs:
-        marker.unlink(missing_ok=True)  # bulk loads are not transactional: a crash now means a full rebuild
-    with store.writer() as writer:
-        for number, outcome in enumerate(process_all(jobs, workers=workers), 1):
-            if progress:
-                progress(number, len(jobs), outcome.path)
-            if outcome.skipped is not None:
-                report.skipped.append((outcome.path, outcome.skipped))
-                continue
-            report.read += 1
-            report.warnings.extend(outcome.warnings)
-            writer.replace(graph_node(outcome.stem), outcome.nquads)
-            summaries.extend(outcome.summaries)
-            if outcome.stem in existing:
-                report.replaced += 1
-            else:
-                report.added += 1
-    for stem, (_, graph) in existing.items():
-        if stem not in seen:
-            store.drop_graph(graph)
-            report.removed += 1
-    _refresh_entities(store, entities_graph, summaries, lexicon)
-    store.flush()
-    write_atomically(marker, current.encode())
-    report.entities = store.type_counts()
-    report.triples = store.count()
-    # a shard is one part of a graph: no merged Turtle or view of its own, N-Quads for bulk loaders
-    for name in ("graph.trig", "graph.nq") if shard else ("graph.ttl", "graph.trig"):
-        report.outputs.append(export(store, out_dir / name))
-    if html and shard is None:
-        from kg.view import write_view
-        report.outputs.append(write_view(store, out_dir / "graph.html"))
+    with staged_build(out_dir) as staging:
+        current = f"{fingerprint()} merge>={merge_threshold}"
+        marker = out_dir / FINGERPRINT_FILE
+        incremental = not full and marker.exists() and marker.read_text().strip() == current
+        try:
+            store = staging.new_store(copy_published=incremental)
+        except KGError as exc:
+            report.warnings.append(f"{exc}; rebuilding every article")
+            incremental, store = False, staging.new_store(copy_published=False)
+        report.full = not incremental
+        existing = store.articles()
+        lexicon = load_lexicon()
+        entities_graph = ox.NamedNode(ENTITIES_GRAPH)
+        seen: dict[str, str] = {}
+        copies: dict[str, str] = {}
+        summaries = []
+        sources: list[Source] = []
+        for path in files:
+            for item in read_sources(path, max_bytes=max_bytes):
+                if isinstance(item, Skipped):
+                    report.skipped.append(item)
+                    continue
+                stem, digest = item.stem, item.content_hash
+                if stem in seen:
+                    report.skipped.append(Skipped(item.path, "same id", f"same article id as {seen[stem]}: "
+                                                                        "article ids must be unique"))
+                    continue
+                if digest in copies:
+                    report.skipped.append(Skipped(item.path, "duplicate", f"same bytes as {copies[digest]}"))
+                    continue
+                copies[digest] = item.path
+                if shard is not None and not shard.holds(stem):
+                    continue
+                seen[stem] = item.path
+                if stem in existing and existing[stem][0] == digest:
+                    report.unchanged += 1
+                    continue
+                sources.append(item)
+        resolver = Resolver.from_store(store.store, lexicon, merge_threshold)
+        with store.writer() as writer:
+            for number, outcome in enumerate(process_all(sources, workers=workers), 1):
+                if progress:
+                    progress(number, len(sources), outcome.path)
+                if outcome.skipped is not None:
+                    report.skipped.append(outcome.skipped)
+                    continue
+                report.read += 1
+                report.warnings.extend(outcome.warnings)
+                if not outcome.summaries:
+                    report.warnings.append(f"{outcome.path}: no entity found; the article is kept")
+                merges = resolver.resolve(outcome.summaries)
+                report.merges += len(merges)
+                writer.replace(graph_node(outcome.stem), apply_merges(outcome.stem, outcome.nquads, merges))
+                summaries.extend(merged_summaries(outcome.summaries, merges))
+                if outcome.stem in existing:
+                    report.replaced += 1
+                else:
+                    report.added += 1
+        for stem, (_, graph) in existing.items():
+            if stem not in seen:
+                store.drop_graph(graph)
+                report.removed += 1
+        _refresh_entities(store, entities_graph, summaries, lexicon)
+        store.flush()
+        report.entities = store.type_counts()
+        report.triples = store.count()
+        # a shard is one part of a graph: no merged Turtle or view of its own, N-Quads for bulk loaders
+        names = ["graph.trig", "graph.nq"] if shard else ["graph.ttl", "graph.trig"]
+        for name in names:
+            export(store, staging.path(name))
+        if html and shard is None:
+            from kg.view import write_view
+            write_view(store, staging.path("graph.html"))
+            names.append("graph.html")
+        write_atomically(staging.path(FINGERPRINT_FILE), current.encode())
+        del writer, store  # closes the new store: no reader may open a store a writer still holds
+        staging.publish([*names, FINGERPRINT_FILE])
+        report.outputs = [out_dir / name for name in names]
     report.seconds = time.perf_counter() - started
     return report
 

@@ -50,7 +50,7 @@ SUBCLASSES = {
                   "MasterPlan", "Statement"),
     "Place": ("City", "Province", "Region", "Site"),
 }
-PROVENANCE = ("Article", "Mention", "Sentence", "Assertion", "Observation")
+PROVENANCE = ("Article", "Mention", "Sentence", "Assertion", "Observation", "EntityResolution")
 
 DATES = frozenset({XSD.date, XSD.gYearMonth, XSD.gYear})
 # relation → (kind, domain classes, range classes or datatypes), as tests/gold/FORMAT.md states them
@@ -77,7 +77,8 @@ OTHER_PROPERTIES = {
     "contentHash": OWL.DatatypeProperty, "denotes": OWL.ObjectProperty, "inArticle": OWL.ObjectProperty,
     "inSentence": OWL.ObjectProperty, "evidence": OWL.ObjectProperty, "value": OWL.DatatypeProperty,
     "unit": OWL.DatatypeProperty, "period": OWL.DatatypeProperty, "measure": OWL.DatatypeProperty,
-    "about": OWL.ObjectProperty,
+    "about": OWL.ObjectProperty, "resolvedName": OWL.DatatypeProperty, "resolvedTo": OWL.ObjectProperty,
+    "score": OWL.DatatypeProperty, "method": OWL.DatatypeProperty,
 }
 
 
@@ -355,7 +356,7 @@ def test_property_characteristics(ontology):
 def test_provenance_properties(ontology):
     assert members(ontology, ontology.value(KG.denotes, RDFS.range)) == local(TOP)
     assert members(ontology, ontology.value(KG.inArticle, RDFS.domain)) == local(
-        ("Mention", "Sentence", "Assertion", "Observation"))
+        ("Mention", "Sentence", "Assertion", "Observation", "EntityResolution"))
     assert ontology.value(KG.inArticle, RDFS.range) == KG.Article
     assert ontology.value(KG.inSentence, RDFS.range) == KG.Sentence
     assert ontology.value(KG.evidence, RDFS.range) == KG.Sentence

@@ -10,6 +10,7 @@ from pathlib import Path
 from kg.build import BuildReport, build, print_progress
 from kg.errors import KGError
 from kg.parallel import Shard, default_workers
+from kg.mapper.resolve import DEFAULT_THRESHOLD
 from kg.vocab import TOP_TYPES, top_type_of
 from kg.paths import DEFAULT_OUT, SEEDS_DIR
 from kg.reader import DEFAULT_MAX_BYTES
@@ -31,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "the graph is the same for any number")
     p.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N",
                    help=f"skip any file or JSON Lines record larger than N bytes (default {DEFAULT_MAX_BYTES:,})")
+    p.add_argument("--merge-threshold", type=_score, default=DEFAULT_THRESHOLD, metavar="SCORE",
+                   help="how similar (0-100) two new names of one type must be to be one entity "
+                        f"(default: {DEFAULT_THRESHOLD:g}; each merge is recorded as a kg:EntityResolution)")
     p.add_argument("--strict", action="store_true",
                    help="exit with status 1 when any input was skipped (the good articles are still built)")
     p.add_argument("--shard", type=_shard, metavar="I/N",
@@ -62,13 +66,15 @@ def run(args: argparse.Namespace) -> int:
         raise KGError("--workers must be 0 (one per CPU) or more")
     report = build(paths, args.out, full=args.full, html=not args.no_html,
                    progress=None if args.quiet else print_progress,
-                   workers=args.workers or default_workers(), shard=args.shard, max_bytes=args.max_bytes)
+                   workers=args.workers or default_workers(), shard=args.shard, max_bytes=args.max_bytes,
+                   merge_threshold=args.merge_threshold)
     for skip in report.skipped:
         print(f"skipped {skip.path}: {skip.reason}", file=sys.stderr)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"articles: {report.added} added, {report.replaced} replaced, {report.removed} removed, "
           f"{report.unchanged} unchanged, {len(report.skipped)} skipped" + _reasons(report)
+          + (f"; {report.merges} name(s) merged into known entities" if report.merges else "")
           + (" (full rebuild)" if report.full else ""))
     if report.entities:
         print("entities: " + ", ".join(f"{t} {n}" for t, n in per_top_type(report.entities).items()))
@@ -95,3 +101,14 @@ def per_top_type(counts: dict[str, int]) -> dict[str, int]:
         if cls in tops and cls != "ForumSeries":
             folded[tops[cls]] += n
     return {t: n for t, n in folded.items() if n}
+
+
+def _score(text: str) -> float:
+    """A similarity from 0 to 100, for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 100")
+    return value

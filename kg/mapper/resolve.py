@@ -1,0 +1,126 @@
+"""Entity resolution across articles: one node per real thing, with the evidence kept.
+
+Within an article the extractor already joins the names of one thing (same lexicon entry, an
+acronym in brackets, a name with and without its year). Across articles, lexicon entities share
+their IRI and new ones get the IRI of their folded name, so exact repeats meet by construction.
+What is left are near-repeats ("Retno Marsuti" / "Retno Marsudi", "Tsim Chuk Bun Fruit Company" /
+"Tsim Chuk Bun Fruits Company"): a new name is taken for a known entity of the **same type**
+when the names are similar enough (rapidfuzz token-sort ratio ≥ the build's threshold) and
+every number in them is the same (the 21st and the 22nd Expo stay two). Each such merge leaves a
+``kg:EntityResolution`` in the article's graph: the name, the entity, the score, the method.
+
+Resolution runs in the building process, article by article in a fixed order, so a graph
+built with any number of workers is the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rapidfuzz import fuzz, process
+
+from kg.extractor.normalise import fold
+from kg.lexicon import Lexicon
+from kg.mapper import EntitySummary
+from kg.mapper.iris import NEW_PREFIX, article_node, entity_node, graph_node
+from kg.vocab import ENTITIES_GRAPH, ID_NS, KG, RDF, RDFS, XSD
+
+DEFAULT_THRESHOLD = 90.0
+_MIN_LENGTH = 8
+"""Shorter names ("Wang Teng") are too easily alike to be merged on similarity alone."""
+_NUMBERS = re.compile(r"\d+")
+_LABEL = ox.NamedNode(RDFS + "label")
+
+
+@dataclass(frozen=True)
+class Merge:
+    name: str
+    source: str
+    target: str
+    score: float
+
+
+class Resolver:
+    """The new (non-lexicon) entities known so far, by top type, and how to match a new name."""
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.threshold = threshold
+        self._names: dict[str, dict[str, str]] = {}
+        """type → folded name → IRI."""
+
+    @classmethod
+    def from_store(cls, store: ox.Store, lexicon: Lexicon, threshold: float = DEFAULT_THRESHOLD) -> "Resolver":
+        """Learn the new entities a store already describes (for incremental builds)."""
+        resolver = cls(threshold)
+        for quad in store.quads_for_pattern(None, _LABEL, None, ox.NamedNode(ENTITIES_GRAPH)):
+            iri = quad.subject.value
+            if iri.startswith(ID_NS) and iri not in lexicon.entries:
+                resolver.register(iri, iri[len(ID_NS):].split("/", 1)[0], quad.object.value)
+        return resolver
+
+    def register(self, iri: str, type_: str, name: str) -> None:
+        self._names.setdefault(type_.lower(), {}).setdefault(fold(name), iri)
+
+    def match(self, iri: str, type_: str, name: str) -> tuple[str, float] | None:
+        """The known entity a new name stands for, with the score, or None."""
+        known = self._names.get(type_.lower(), {})
+        key = fold(name)
+        if iri in known.values() or len(key) < _MIN_LENGTH or not known:
+            return None
+        best = process.extractOne(key, list(known), scorer=fuzz.token_sort_ratio, score_cutoff=self.threshold)
+        if best is None:
+            return None
+        other, score, _ = best
+        if _NUMBERS.findall(other) != _NUMBERS.findall(key):
+            return None
+        return known[other], round(float(score), 1)
+
+    def resolve(self, summaries: Iterable[EntitySummary]) -> list[Merge]:
+        """Decide the merges of one article's new entities, and learn its names."""
+        merges = []
+        for summary in summaries:
+            if not summary.key.startswith(NEW_PREFIX):
+                continue
+            type_ = summary.key[len(NEW_PREFIX):].split(":", 1)[0]
+            source = entity_node(summary.key).value
+            found = self.match(source, type_, summary.name)
+            if found:
+                merges.append(Merge(summary.name, source, found[0], found[1]))
+            else:
+                self.register(source, type_, summary.name)
+        return merges
+
+
+def apply_merges(stem: str, nquads: bytes, merges: list[Merge]) -> bytes:
+    """The article's N-Quads with merged entities renamed, and the evidence of each merge added."""
+    if not merges:
+        return nquads
+    renamed = {m.source: ox.NamedNode(m.target) for m in merges}
+
+    def term(t):
+        return renamed.get(t.value, t) if isinstance(t, ox.NamedNode) else t
+
+    quads = [ox.Quad(term(q.subject), q.predicate, term(q.object), q.graph_name)
+             for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)]
+    graph, article = graph_node(stem), article_node(stem)
+    for merge in merges:
+        digest = hashlib.sha1(f"{merge.source} {merge.target}".encode()).hexdigest()[:12]
+        node = ox.NamedNode(f"{article.value}#resolution-{digest}")
+        for p, o in ((ox.NamedNode(RDF + "type"), KG.EntityResolution),
+                     (KG.resolvedName, ox.Literal(merge.name)),
+                     (KG.resolvedTo, ox.NamedNode(merge.target)),
+                     (KG.score, ox.Literal(f"{merge.score:.1f}", datatype=ox.NamedNode(XSD + "decimal"))),
+                     (KG.method, ox.Literal("fuzzy")),
+                     (KG.inArticle, article)):
+            quads.append(ox.Quad(node, p, o, graph))
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+
+
+def merged_summaries(summaries: list[EntitySummary], merges: list[Merge]) -> list[EntitySummary]:
+    """Summaries without the entities merged away (their target is described already)."""
+    gone = {m.source for m in merges}
+    return [s for s in summaries if entity_node(s.key).value not in gone]
