@@ -147,3 +147,23 @@ def test_bracketed_acronym_names_the_same_thing() -> None:
 def test_currency_words_are_not_countries() -> None:
     x = _extract("Exports reached 12 billion US dollars last year.", "en")
     assert not [e for e in x.entities.values() if e.type == "Country"]
+
+
+def test_unsupported_language_keeps_metadata_and_lexicon_names_with_a_warning(tmp_path) -> None:
+    from kg.build import build
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "id.txt").write_text(
+        "Indonesia dan Tiongkok sepakat memperkuat kerja sama ekonomi digital di Jakarta pada hari Senin. "
+        "Kedua negara juga membahas investasi dan perdagangan.\nSumber: https://example.org/id\n", encoding="utf-8")
+    report = build([tmp_path / "a"], tmp_path / "out", html=False)
+    assert report.read == 1 and any("no extraction patterns" in w for w in report.warnings)
+    from kg.store import GraphStore
+
+    store = GraphStore.open(tmp_path / "out", read_only=True)
+    languages = [r["l"].value for r in store.query(
+        "SELECT ?l WHERE { ?a <http://purl.org/dc/terms/language> ?l }")]
+    assert languages == ["id"]
+    names = {r["t"].value for r in store.query(
+        "SELECT ?t WHERE { ?m <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf> ?t }")}
+    assert {"Indonesia", "Tiongkok", "Jakarta"} <= names
