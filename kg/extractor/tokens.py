@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from kg.datafiles import patterns
@@ -48,10 +48,19 @@ def tokenize(text: str, begin: int = 0, end: int | None = None) -> list[Token]:
 
 @dataclass(frozen=True)
 class LanguagePatterns:
-    """The recogniser data of one language (``ontology/patterns/<lang>.yaml``)."""
+    """The recogniser data of one language (``ontology/patterns/<lang>.yaml``).
+
+    Tables merged with the fallback language are built once and kept (``_memo``): the
+    recognisers ask for them at every token."""
 
     code: str
     data: dict
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def _once(self, key: tuple, build):
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     def get(self, key: str, default=None):
         value = self.data.get(key)
@@ -61,17 +70,23 @@ class LanguagePatterns:
 
     def merged(self, key: str) -> dict:
         """A mapping of this language merged over its fallback language's."""
-        base = language(self.data["also"]).merged(key) if self.data.get("also") else {}
-        return {**base, **(self.data.get(key) or {})}
+        def build() -> dict:
+            base = language(self.data["also"]).merged(key) if self.data.get("also") else {}
+            return {**base, **(self.data.get(key) or {})}
+        return self._once(("merged", key), build)
 
     def heads(self, position: str) -> dict[str, str]:
-        base = language(self.data["also"]).heads(position) if self.data.get("also") else {}
-        return {**base, **((self.data.get("heads") or {}).get(position) or {})}
+        def build() -> dict:
+            base = language(self.data["also"]).heads(position) if self.data.get("also") else {}
+            return {**base, **((self.data.get("heads") or {}).get(position) or {})}
+        return self._once(("heads", position), build)
 
     def words(self, key: str) -> list[str]:
-        own = self.data.get(key) or []
-        extra = language(self.data["also"]).words(key) if self.data.get("also") else []
-        return list(dict.fromkeys([*own, *extra]))
+        def build() -> list[str]:
+            own = self.data.get(key) or []
+            extra = language(self.data["also"]).words(key) if self.data.get("also") else []
+            return list(dict.fromkeys([*own, *extra]))
+        return self._once(("words", key), build)
 
     def cue(self, name: str) -> list[str]:
         return list((self.data.get("cues") or {}).get(name) or [])
@@ -83,21 +98,52 @@ def language(code: str) -> LanguagePatterns:
 
 
 @cache
-def _phrase_words(phrase: str) -> list[str]:
-    return [t.text for t in tokenize(phrase)]
+def _phrase_words(phrase: str) -> tuple[str, ...]:
+    return tuple(t.text for t in tokenize(phrase))
 
 
-def phrase_at(tokens: list[Token], i: int, phrases: dict[str, object] | list[str], *, fold_case: bool = False):
-    """The longest phrase (as token texts) starting at token ``i``: (phrase, length) or None."""
-    best, best_exact = None, False
+_INDEXES: dict[int, tuple[object, dict[str, list[tuple[tuple[str, ...], str]]]]] = {}
+
+
+def _index(phrases: dict[str, object] | list[str] | tuple[str, ...]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Phrases by their first word (case-folded), longest first; built once per phrase table.
+
+    Phrase tables are the cached data of a language, so they are indexed by identity (and kept
+    alive with their index, so an identity is never reused)."""
+    entry = _INDEXES.get(id(phrases))
+    if entry is not None and entry[0] is phrases:
+        return entry[1]
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for phrase in phrases:
         words = _phrase_words(phrase)
+        if words:
+            index.setdefault(words[0].casefold(), []).append((words, phrase))
+    for entries in index.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    _INDEXES[id(phrases)] = (phrases, index)
+    return index
+
+
+def phrase_at(tokens: list[Token], i: int, phrases, *, fold_case: bool = False):
+    """The longest phrase (as token texts) starting at token ``i``: (phrase, length) or None.
+
+    Without ``fold_case`` the words must match as written; with it, case is ignored but a
+    phrase written exactly as in the text wins over one that differs in case."""
+    if i >= len(tokens):
+        return None
+    candidates = _index(phrases).get(tokens[i].text.casefold())
+    if not candidates:
+        return None
+    best, best_exact = None, False
+    for words, phrase in candidates:
         n = len(words)
+        if best is not None and n < best[1]:
+            break
         if i + n > len(tokens):
             continue
-        got = [t.text for t in tokens[i:i + n]]
+        got = tuple(t.text for t in tokens[i:i + n])
         exact = got == words
-        if (exact or (fold_case and [w.casefold() for w in got] == [w.casefold() for w in words])) \
-                and (best is None or (n, exact) > (best[1], best_exact)):
-            best, best_exact = (phrase, n), exact
+        if exact or (fold_case and tuple(w.casefold() for w in got) == tuple(w.casefold() for w in words)):
+            if best is None or (exact and not best_exact):
+                best, best_exact = (phrase, n), exact
     return best
