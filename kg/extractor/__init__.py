@@ -8,6 +8,7 @@ and relation rules read the facts stated within a sentence.
 
 from __future__ import annotations
 
+import bisect
 from functools import cache
 
 from kg.datafiles import patterns
@@ -39,8 +40,12 @@ def _nested_names(chosen: list[Candidate], candidates: list[Candidate]) -> dict[
     """Lexicon names inside a chosen longer name ("China" in "China-US … Agreement")."""
     nested: dict[tuple[int, int], list[Candidate]] = {}
     kept = {id(c) for c in chosen}
+    known = sorted((c for c in candidates if c.key and id(c) not in kept), key=lambda c: c.begin)
+    starts = [c.begin for c in known]
     for outer in chosen:
-        inner = [c for c in candidates if id(c) not in kept and c.key and c.inside(outer) and c.length < outer.length]
+        first = bisect.bisect_left(starts, outer.begin)
+        last = bisect.bisect_left(starts, outer.end)
+        inner = [c for c in known[first:last] if c.end <= outer.end and c.length < outer.length]
         if inner:
             nested[(outer.begin, outer.end)] = inner
     return nested

@@ -12,6 +12,7 @@ mentions of the article's main forum, the one the article is about.
 from __future__ import annotations
 
 import re
+from functools import cache
 from dataclasses import dataclass
 
 from kg.dates import find_dates
@@ -34,12 +35,22 @@ class Item:
     anaphor: bool = False
 
 
-def _cue_pattern(words: list[str]) -> re.Pattern[str] | None:
-    words = [w for w in words if w]
+def _cue_pattern(words) -> re.Pattern[str] | None:
+    """Any of ``words`` as whole words, case-insensitively (compiled once per word list)."""
+    return _compiled_cues(tuple(w for w in words if w))
+
+
+@cache
+def _compiled_cues(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{_alternation(words)})(?!\w)", re.IGNORECASE)
+
+
+@cache
+def _alternation(words: tuple[str, ...]) -> str:
+    """A regex alternation of ``words``, longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 class FactReader:
@@ -181,7 +192,7 @@ class FactReader:
         close to the forum's name."""
         if not forums:
             return
-        descriptors = "|".join(map(re.escape, (self.lang.get("fact_cues") or {}).get("place_descriptors") or []))
+        descriptors = _alternation(tuple((self.lang.get("fact_cues") or {}).get("place_descriptors") or []))
         lead = rf"\s+(?:(?:{descriptors})\s+)?$" if descriptors else r"\s+$"
         named = [f for f in forums if not f.anaphor]
         for item in items:
@@ -297,7 +308,7 @@ class FactReader:
             return
         agents = [i for i in items if i.entity.type in _AGENTS and not i.anaphor]
         cues = self.lang.get("fact_cues") or {}
-        possessive = "|".join(map(re.escape, cues.get("possessive") or []))
+        possessive = _alternation(tuple(cues.get("possessive") or []))
         policy = _cue_pattern(list(cues.get("policy_nouns") or []))
         both = _cue_pattern(list(cues.get("both_sides") or []))
         verbs = [m.start() for m in self.cue("party_verbs").finditer(self.text, begin, end)] if self.cue("party_verbs") else []
@@ -346,8 +357,8 @@ class FactReader:
 
     def located_in(self, index: int, items: list[Item]) -> None:
         """"Nanning, China", "Thâm Quyến, tỉnh Quảng Đông", "Station in Laos", "China's Guangxi"."""
-        descriptors = "|".join(map(re.escape, (self.lang.get("fact_cues") or {}).get("place_descriptors") or []))
-        possessive = "|".join(map(re.escape, (self.lang.get("fact_cues") or {}).get("possessive") or []))
+        descriptors = _alternation(tuple((self.lang.get("fact_cues") or {}).get("place_descriptors") or []))
+        possessive = _alternation(tuple((self.lang.get("fact_cues") or {}).get("possessive") or []))
         located = self.cue("located_in")
         rank = lambda e: self._RANK.get(e.cls if e.type == "Place" else e.type, 1)
         for left, right in zip(items, items[1:]):
@@ -380,8 +391,8 @@ class FactReader:
     def members(self, index: int, items: list[Item]) -> None:
         """"ASEAN countries such as Vietnam", "vijf ASEAN-landen (Singapore, …)"."""
         cues = self.lang.get("fact_cues") or {}
-        nouns = "|".join(map(re.escape, cues.get("member_nouns") or []))
-        intro = "|".join(map(re.escape, cues.get("member_intro") or []))
+        nouns = _alternation(tuple(cues.get("member_nouns") or []))
+        intro = _alternation(tuple(cues.get("member_intro") or []))
         if not nouns:
             return
         for item in items:

@@ -672,8 +672,9 @@ def _credit_persons(text, tokens, lang) -> list[Candidate]:
 
 def _byline(text: str, tokens: list[Token], span: Span) -> list[Candidate]:
     """A line of two to four words in capitals, alone: the author's byline."""
-    words = [t for t in tokens if t.is_word]
+    if not 2 <= len(tokens) <= 4 or not all(t.is_word for t in tokens):
+        return []
     line = text[span.begin:span.end]
-    if 2 <= len(words) <= 4 and len(words) == len(tokens) and line.isupper() and "\n" not in line:
+    if line.isupper() and "\n" not in line:
         return [_person(text, tokens, 0, len(tokens) - 1, "pattern:byline", None)]
     return []
