@@ -8,6 +8,7 @@ Agreement") is kept, since the name states what the thing is about.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from kg.extractor.matcher import LexiconHit
@@ -52,19 +53,46 @@ class Candidate:
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates, longest first; topics may nest in names that hold them."""
     ordered = sorted(candidates, key=lambda c: (-c.length, -c.priority, c.begin, c.type, c.key or ""))
+    names = _Spans()
+    topics = _Spans()
     kept: list[Candidate] = []
     for cand in ordered:
-        clash = False
-        for other in kept:
-            if not cand.overlaps(other):
-                continue
-            if cand.type == "Topic" and other.type in _HOLDS_TOPICS and cand.inside(other):
-                continue
-            if (cand.begin, cand.end, cand.type) == (other.begin, other.end, other.type):
-                for name, value in cand.attrs.items():
-                    other.attrs.setdefault(name, value)
-            clash = True
-            break
-        if not clash:
-            kept.append(cand)
+        clashes = names.overlapping(cand)
+        if cand.type == "Topic":
+            if all(other.type in _HOLDS_TOPICS and cand.inside(other) for other in clashes) \
+                    and not topics.overlapping(cand):
+                topics.add(cand)
+                kept.append(cand)
+            continue
+        if clashes:
+            for other in clashes:
+                if (cand.begin, cand.end, cand.type) == (other.begin, other.end, other.type):
+                    for name, value in cand.attrs.items():
+                        other.attrs.setdefault(name, value)
+            continue
+        if topics.overlapping(cand) and cand.type not in _HOLDS_TOPICS:
+            continue
+        names.add(cand)
+        kept.append(cand)
     return sorted(kept, key=lambda c: (c.begin, c.end))
+
+
+class _Spans:
+    """Non-overlapping candidates kept sorted, to find the ones a new span overlaps."""
+
+    def __init__(self) -> None:
+        self._begins: list[int] = []
+        self._items: list[Candidate] = []
+
+    def overlapping(self, cand: Candidate) -> list[Candidate]:
+        found = []
+        k = bisect.bisect_left(self._begins, cand.end) - 1
+        while k >= 0 and self._items[k].end > cand.begin:
+            found.append(self._items[k])
+            k -= 1
+        return found
+
+    def add(self, cand: Candidate) -> None:
+        k = bisect.bisect_left(self._begins, cand.begin)
+        self._begins.insert(k, cand.begin)
+        self._items.insert(k, cand)

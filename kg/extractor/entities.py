@@ -31,6 +31,10 @@ class EntityTable:
         self.mentions: list[tuple[Mention, str]] = []
         """(mention, entity key), in text order once :meth:`finish` ran."""
         self._taken: list[tuple[int, int]] = []
+        self._occupied = bytearray(len(text))
+        """1 where some mention stands: :meth:`is_free` in one C-level scan."""
+        self._released: set[int] = set()
+        """ids of mentions taken back by :meth:`_release`."""
         self.nested: dict[tuple[int, int], list] = {}
         """Lexicon names found inside a longer chosen name, by the outer name's span."""
         self.person_context: dict[str, list[dict[str, object]]] = {}
@@ -61,6 +65,7 @@ class EntityTable:
         entity.labels.add(surface)
         self.mentions.append((mention, key))
         self._taken.append((cand.begin, cand.end))
+        self._occupied[cand.begin:cand.end] = b"\x01" * (cand.end - cand.begin)
         return key
 
     def add_all(self, candidates: list[Candidate]) -> None:
@@ -83,7 +88,9 @@ class EntityTable:
         for mention, key in list(self.mentions):
             if (mention.begin, mention.end) == (begin, end) and key != keep:
                 self.mentions.remove((mention, key))
+                self._released.add(id(mention))
                 self._taken.remove((begin, end))
+                self._forget_spans()
                 entity = self.extraction.entities[key]
                 entity.mentions.remove(mention)
                 if not entity.mentions:
@@ -95,6 +102,7 @@ class EntityTable:
         spans = {(m.begin, m.end) for m in entity.mentions}
         self.mentions = [(m, k) for m, k in self.mentions if k != key]
         self._taken = [t for t in self._taken if t not in spans]
+        self._forget_spans()
 
     def entity_for(self, cand: Candidate) -> Entity:
         """The entity a candidate names, adding it (and its mention) when new."""
@@ -105,24 +113,27 @@ class EntityTable:
         return self.extraction.entities[key]
 
     def is_free(self, begin: int, end: int) -> bool:
-        return all(end <= b or e <= begin for b, e in self._taken)
+        return self._occupied.find(1, begin, end) == -1
+
+    def _forget_spans(self) -> None:
+        """Recompute where mentions stand after some were taken back."""
+        self._occupied = bytearray(len(self.text))
+        for begin, end in self._taken:
+            self._occupied[begin:end] = b"\x01" * (end - begin)
 
     # -- aliases ------------------------------------------------------------------------
     def link_aliases(self, folded: FoldedText) -> None:
         """Bracketed acronyms and repeated pattern names become mentions of their entity."""
         aliases: dict[str, str] = {}
         for mention, key in list(self.mentions):
-            if key not in self.extraction.entities or (mention, key) not in self.mentions:
+            if key not in self.extraction.entities or id(mention) in self._released:
                 continue
             match = _ACRONYM_AFTER.match(self.text, mention.end)
             if match:
                 self._release(match.start(1), match.end(1), keep=key)
                 if self.is_free(match.start(1), match.end(1)):
                     aliases.setdefault(match.group(1), key)
-            entity = self.extraction.entities[key]
-            if not entity.from_lexicon and entity.type != "Person":
-                aliases.setdefault(mention.surface, key)
-            elif entity.type == "Person":
+            if not self.extraction.entities[key].from_lexicon:
                 aliases.setdefault(mention.surface, key)
         for alias, key in sorted(aliases.items(), key=lambda kv: -len(kv[0])):
             entity = self.extraction.entities[key]
