@@ -1,132 +1,735 @@
 """View: the stored graph as a self-contained interactive network page (vis.js).
 
-The page inlines vis-network from the pyvis wheel, so it opens with no network. Article
-text reaches the page only as JSON data and is put on screen with ``textContent``, never as
-HTML, so a `<script>` in an article cannot run.
+What the page must be, and how this module gets there:
+
+- Offline and safe. vis-network is inlined from the pyvis wheel (pyvis's own template loads
+  CDNs). The data travels in a JSON block that is never executed, with ``<``, ``>`` and ``&``
+  escaped so no article text can close it; the page's script shows text through
+  ``textContent`` only; and the Content-Security-Policy admits only the page's own inline
+  script and style blocks, by hash, so markup that slipped through still could not run.
+- Readable. Colour and shape by class (``templates/view.json``), size by degree centrality,
+  relation names on edges, Louvain communities as a second colouring; literals (dates, roles,
+  editions, figures) go into the node's tooltip instead of becoming nodes.
+- Traceable. A node carries its classes, labels, how many articles mention it and the
+  sentences that do, with their source URLs; an edge carries the sentences it was read from.
+- Large graphs. Above ``layout_threshold`` nodes the layout is computed here and the page
+  draws with physics off (in-browser physics needs minutes at 5,000 nodes); above
+  ``max_nodes`` only the most central part is kept, and the page and stderr say what was left.
+
+The view knows the data contract (``docs/architecture.md``), not how the facts were found.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import json
-from dataclasses import dataclass
+import math
+import re
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+import pyoxigraph as ox
 
+from kg.errors import KGError
 from kg.export import write_atomically
+from kg.paths import ONTOLOGY_FILE
 from kg.store import GraphStore
-from kg.vocab import KG_NS, NIF, RDF, RDFS, TOP_TYPES, top_type_of
+from kg.vocab import (DCTERMS, ENTITIES_GRAPH, ID_NS, KG_NS, NIF, RDF, RDFS, SCHEMA, SKOS, TOP_TYPES,
+                      top_type_of)
 
-RELATIONS = ("heldIn", "partOf", "organizer", "participant", "topic", "party", "affiliation",
-             "locatedIn", "memberOf", "cooperatesWith")
-LITERAL_RELATIONS = ("startDate", "endDate", "edition", "date", "role")
+if TYPE_CHECKING:
+    from kg.query import Query
 
-COLOURS = {
-    "Country": "#e15759", "Organization": "#4e79a7", "Person": "#f28e2b", "Forum": "#59a14f",
-    "Agreement": "#b07aa1", "Initiative": "#9c755f", "Project": "#76b7b2", "Place": "#edc948",
-    "Topic": "#bab0ac",
-}
-SHAPES = {
-    "Country": "hexagon", "Organization": "box", "Person": "ellipse", "Forum": "star",
-    "Agreement": "diamond", "Initiative": "triangle", "Project": "square", "Place": "dot", "Topic": "text",
-}
+TITLE = "China–ASEAN knowledge graph"
+OTHER = "Other"
+PROJECT_NS = ID_NS.removesuffix("id/")  # entities, articles, spans and graphs: nodes in a query result
+SEED = 7  # communities and layouts are reproducible: the same graph gives the same page
+LABEL_PROPERTIES = {RDFS + "label": "label", SKOS + "prefLabel": "prefLabel",
+                    SKOS + "altLabel": "altLabel", KG_NS + "acronym": "acronym"}
+HIDDEN_PROPERTIES = {SKOS + "hiddenLabel", KG_NS + "demonym"}  # match-only forms, not names
+Link = tuple[str, str, str]  # subject, property, object (IRIs)
 
-_ENTITIES = f"""
-SELECT ?e ?cls (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?articles) WHERE {{
-  ?m <{KG_NS}denotes> ?e ; <{KG_NS}inArticle> ?a .
-  ?e a ?cls . FILTER(STRSTARTS(STR(?cls), "{KG_NS}"))
-  OPTIONAL {{ ?e <{RDFS}label> ?l }}
-}} GROUP BY ?e ?cls"""
-_EDGES = f"""
-SELECT DISTINCT ?s ?p ?o WHERE {{
-  VALUES ?p {{ {' '.join(f'<{KG_NS}{r}>' for r in RELATIONS)} }}
-  ?s ?p ?o .
-}}"""
-_LITERALS = f"""
-SELECT DISTINCT ?s ?p ?o WHERE {{
-  VALUES ?p {{ {' '.join(f'<{KG_NS}{r}>' for r in LITERAL_RELATIONS)} }}
-  ?s ?p ?o .
-}}"""
-_SENTENCES = f"""
-SELECT ?e ?text ?url ?stem WHERE {{
-  ?m <{KG_NS}denotes> ?e ; <{KG_NS}inSentence> ?s ; <{KG_NS}inArticle> ?a .
-  ?s <{NIF}anchorOf> ?text .
-  ?a <http://purl.org/dc/terms/identifier> ?stem .
-  OPTIONAL {{ ?a <https://schema.org/url> ?url }}
-}}"""
+_PREFIXES = f"""PREFIX kg: <{KG_NS}>
+PREFIX nif: <{NIF}>
+PREFIX dcterms: <{DCTERMS}>
+PREFIX schema: <{SCHEMA}>
+PREFIX rdf: <{RDF}>
+"""
+_ARTICLES = _PREFIXES + """
+SELECT ?g ?stem ?lang ?date ?url ?title WHERE { GRAPH ?g {
+  ?a a kg:Article ; dcterms:identifier ?stem .
+  OPTIONAL { ?a dcterms:language ?lang } OPTIONAL { ?a schema:datePublished ?date }
+  OPTIONAL { ?a schema:url ?url } OPTIONAL { ?a dcterms:title ?title } } }"""
+_ABOUT_ENTITY = f"""SELECT DISTINCT ?g ?e ?p ?o WHERE {{ GRAPH ?g {{ ?e ?p ?o }}
+  FILTER(STRSTARTS(STR(?e), "{ID_NS}") && !isBlank(?o)) }}"""
+_MENTIONS = _PREFIXES + """
+SELECT ?e ?stem ?anchor ?s ?text ?begin WHERE {
+  ?m kg:denotes ?e ; kg:inArticle ?a . ?a dcterms:identifier ?stem .
+  OPTIONAL { ?m nif:anchorOf ?anchor }
+  OPTIONAL { ?m kg:inSentence ?s . ?s nif:anchorOf ?text ; nif:beginIndex ?begin } }"""
+_EVIDENCE = _PREFIXES + """
+SELECT ?s ?p ?o ?sentence ?text ?begin ?stem WHERE {
+  ?x a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?sentence ;
+     kg:inArticle ?a .
+  ?sentence nif:anchorOf ?text ; nif:beginIndex ?begin . ?a dcterms:identifier ?stem }"""
+_FIGURES = _PREFIXES + """
+SELECT ?e ?stem ?value ?unit ?measure ?period ?anchor WHERE {
+  ?x a kg:Observation ; kg:about ?e ; kg:inArticle ?a . ?a dcterms:identifier ?stem .
+  OPTIONAL { ?x kg:value ?value } OPTIONAL { ?x kg:unit ?unit } OPTIONAL { ?x kg:measure ?measure }
+  OPTIONAL { ?x kg:period ?period } OPTIONAL { ?x nif:anchorOf ?anchor } }"""
+
+
+# --------------------------------------------------------------------------- what to show
+
+@dataclass(frozen=True)
+class Selection:
+    """Which part of the graph the page shows, and in which language (``kg viz``'s options).
+
+    ``query`` (with ``bindings`` for its parameters) replaces the whole graph by a CONSTRUCT
+    result. Article filters (``article``, ``article_lang``, ``since``, ``until``) narrow it to
+    what the chosen articles say; ``focus`` then takes the neighbourhood of the entities so
+    labelled; ``types`` keeps those top types (and the focus); ``max_nodes`` caps the result.
+    """
+
+    query: Query | None = None
+    bindings: Mapping[str, ox.NamedNode | ox.Literal] = field(default_factory=dict)
+    focus: str | None = None
+    depth: int = 1
+    types: frozenset[str] = frozenset()
+    article: str | None = None
+    article_lang: str | None = None
+    since: date | None = None
+    until: date | None = None
+    lang: str = "en"
+    max_nodes: int | None = None
+
+    def filters_articles(self) -> bool:
+        return any(v is not None for v in (self.article, self.article_lang, self.since, self.until))
+
+
+@dataclass(frozen=True)
+class Article:
+    stem: str
+    graph: str
+    lang: str | None
+    published: date | None
+    url: str | None
+    title: str | None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    stem: str
+    begin: int
+    text: str
 
 
 @dataclass
-class ViewData:
-    nodes: list[dict]
-    edges: list[dict]
+class Entity:
+    """What the store (or a query result) says of one resource: what its tooltip shows."""
+
+    iri: str
+    classes: set[str] = field(default_factory=set)
+    labels: set[tuple[str, str, str]] = field(default_factory=set)  # text, language, property
+    anchors: Counter[str] = field(default_factory=Counter)  # surface forms, by mentions
+    mentions: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # stem → sentences
+    facts: set[tuple[str, str, str]] = field(default_factory=set)  # graph, property, value
+    figures: set[tuple[str, str]] = field(default_factory=set)  # stem, text
 
 
-def collect(store: GraphStore, *, max_sentences: int = 5) -> ViewData:
-    """Nodes (entities) and edges (relations) of the stored graph, with tooltip data."""
+@dataclass
+class Catalogue:
+    """Everything the store says about entities, read once with a handful of queries."""
+
+    articles: dict[str, Article]
+    entities: dict[str, Entity]
+    sentences: dict[str, Sentence]
+    links: dict[Link, set[str]]  # → the named graphs that state it
+    evidence: dict[Link, set[str]]  # → sentence IRIs
+
+    def entity(self, iri: str) -> Entity:
+        found = self.entities.get(iri)
+        if found is None:
+            found = self.entities[iri] = Entity(iri)
+        return found
+
+
+@dataclass
+class Subgraph:
+    """The nodes and relations chosen for the page, before drawing."""
+
+    nodes: set[str]
+    links: set[Link]
+    focus: set[str] = field(default_factory=set)
+    omitted_nodes: int = 0
+    omitted_links: int = 0
+    degrees: dict[str, int] = field(default_factory=dict)  # related entities, counted before the cap
+
+
+# --------------------------------------------------------------------------- configuration
+
+@cache
+def config() -> dict[str, Any]:
+    """Styles and thresholds of the view, from ``templates/view.json``."""
+    return json.loads(_template("view.json"))
+
+
+def _template(name: str) -> str:
+    return (resources.files("kg") / "templates" / name).read_text(encoding="utf-8")
+
+
+@cache
+def term_labels() -> dict[str, dict[str, str]]:
+    """Ontology term IRI → language → label: class and relation names in the page's language."""
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    with open(ONTOLOGY_FILE, "rb") as data:
+        for triple in ox.parse(data, format=ox.RdfFormat.TURTLE):
+            if triple.predicate.value == RDFS + "label" and isinstance(triple.object, ox.Literal):
+                labels[triple.subject.value][triple.object.language or ""] = triple.object.value
+    return dict(labels)
+
+
+def term_label(iri: str, lang: str) -> str:
+    """The ontology's label of a term in ``lang``, else English, else its local name."""
+    names = term_labels().get(iri, {})
+    return names.get(lang) or names.get("en") or local_name(iri)
+
+
+def local_name(iri: str) -> str:
+    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+# --------------------------------------------------------------------------- reading the store
+
+def load_catalogue(store: GraphStore) -> Catalogue:
+    """Read articles, entity classes, labels, facts, mentions, figures and evidence."""
+    cat = Catalogue(_articles(store), {}, {}, defaultdict(set), defaultdict(set))
+    for row in store.query(_ABOUT_ENTITY):
+        subject, prop, obj = row["e"].value, row["p"].value, row["o"]
+        if not file_statement(cat.entity(subject), row["g"].value, prop, obj) and obj.value.startswith(ID_NS):
+            cat.links[(subject, prop, obj.value)].add(row["g"].value)
+    for row in store.query(_MENTIONS):
+        _add_mention(cat, row)
+    for row in store.query(_FIGURES):
+        cat.entity(row["e"].value).figures.add((row["stem"].value, _figure_text(row)))
+    for row in store.query(_EVIDENCE):
+        key = row["sentence"].value
+        cat.sentences.setdefault(key, Sentence(row["stem"].value, int(row["begin"].value), row["text"].value))
+        cat.evidence[(row["s"].value, row["p"].value, row["o"].value)].add(key)
+    return cat
+
+
+def _articles(store: GraphStore) -> dict[str, Article]:
+    result = {}
+    for row in store.query(_ARTICLES):
+        stem = row["stem"].value
+        result[stem] = Article(stem, row["g"].value, _value(row["lang"]), _date(row["date"]),
+                               _value(row["url"]), _value(row["title"]))
+    return result
+
+
+def file_statement(entity: Entity, graph: str, prop: str, obj: ox.Term) -> bool:
+    """File a statement about ``entity`` as a class, a label or a tooltip fact (a literal, or a
+    link out of the project such as a Wikidata ``owl:sameAs``); ``False`` when it relates the
+    entity to another resource of the project (or a blank node): an edge, if both are drawn."""
+    if prop == RDF + "type" and isinstance(obj, ox.NamedNode):
+        entity.classes.add(obj.value)
+    elif isinstance(obj, ox.Literal) and prop in LABEL_PROPERTIES:
+        entity.labels.add((obj.value, obj.language or "", LABEL_PROPERTIES[prop]))
+    elif isinstance(obj, ox.Literal):
+        if prop not in HIDDEN_PROPERTIES:
+            entity.facts.add((graph, prop, obj.value))
+    elif isinstance(obj, ox.NamedNode) and not obj.value.startswith(PROJECT_NS):
+        entity.facts.add((graph, prop, obj.value))
+    else:
+        return False
+    return True
+
+
+def _add_mention(cat: Catalogue, row: ox.QuerySolution) -> None:
+    """Count the article and the surface form; keep the sentence (a mention may have none)."""
+    entity = cat.entity(row["e"].value)
+    stem = row["stem"].value
+    sentences = entity.mentions[stem]
+    if row["anchor"] is not None:
+        entity.anchors[row["anchor"].value] += 1
+    if row["s"] is not None:
+        sentences.add(row["s"].value)
+        cat.sentences.setdefault(row["s"].value, Sentence(stem, int(row["begin"].value), row["text"].value))
+
+
+def _figure_text(row: ox.QuerySolution) -> str:
+    """"trade value, 2023: 34900000000 USD (“34,9 miljard dollar”)"."""
+    head = ", ".join(v for v in (_value(row["measure"]), _value(row["period"])) if v) or "figure"
+    amount = " ".join(v for v in (_value(row["value"]), _value(row["unit"])) if v)
+    anchor = _value(row["anchor"])
+    return f"{head}: {amount}" + (f" (“{anchor}”)" if anchor else "")
+
+
+def _value(term: ox.Term | None) -> str | None:
+    return term.value if term is not None else None
+
+
+def _date(term: ox.Term | None) -> date | None:
+    try:
+        return date.fromisoformat(term.value[:10]) if term is not None else None
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- choosing the part
+
+def select_articles(cat: Catalogue, sel: Selection) -> set[str] | None:
+    """Stems of the articles the selection keeps; ``None`` when it does not filter articles."""
+    if not sel.filters_articles():
+        return None
+    if sel.article is not None and sel.article not in cat.articles:
+        raise KGError(f"no article {sel.article!r} in the graph (article ids are file stems)")
+    if sel.since and sel.until and sel.since > sel.until:
+        raise KGError(f"--since {sel.since} is after --until {sel.until}")
+    kept = {a.stem for a in cat.articles.values()
+            if (sel.article is None or a.stem == sel.article)
+            and (sel.article_lang is None or a.lang == sel.article_lang)
+            and (sel.since is None or (a.published is not None and a.published >= sel.since))
+            and (sel.until is None or (a.published is not None and a.published <= sel.until))}
+    if not kept:
+        langs = ", ".join(sorted({a.lang for a in cat.articles.values() if a.lang})) or "none"
+        raise KGError(f"no article matches the article filters (article languages in the graph: {langs})")
+    return kept
+
+
+def whole_graph(cat: Catalogue, articles: set[str] | None) -> Subgraph:
+    """Every entity with a top type, and every relation between two of them.
+
+    With an article filter: the entities those articles mention and the relations their named
+    graphs state (plus the shared entity descriptions, e.g. an edition's series)."""
     tops = top_type_of()
-    nodes: dict[str, dict] = {}
-    for row in store.query(_ENTITIES):
-        iri = row["e"].value
-        cls = row["cls"].value[len(KG_NS):]
-        top = tops.get(cls)
-        if top is None:
-            continue
-        node = nodes.setdefault(iri, {"id": iri, "label": row["label"].value if row["label"] else iri.rsplit("/", 1)[-1],
-                                      "type": top, "classes": set(), "articles": int(row["articles"].value),
-                                      "facts": [], "sentences": []})
-        node["classes"].add(cls)
-    for row in store.query(_LITERALS):
-        if row["s"].value in nodes:
-            nodes[row["s"].value]["facts"].append([row["p"].value[len(KG_NS):], row["o"].value])
-    for row in store.query(_SENTENCES):
-        node = nodes.get(row["e"].value)
-        if node is not None and len(node["sentences"]) < max_sentences:
-            entry = {"text": row["text"].value, "article": row["stem"].value,
-                     "url": row["url"].value if row["url"] else None}
-            if entry not in node["sentences"]:
-                node["sentences"].append(entry)
-    edges = [{"from": row["s"].value, "to": row["o"].value, "label": row["p"].value[len(KG_NS):]}
-             for row in store.query(_EDGES) if row["s"].value in nodes and row["o"].value in nodes]
+    nodes = {iri for iri, e in cat.entities.items()
+             if any(local_name(c) in tops for c in e.classes if c.startswith(KG_NS))
+             and (articles is None or articles & e.mentions.keys())}
+    graphs = None if articles is None else {cat.articles[s].graph for s in articles} | {ENTITIES_GRAPH}
+    links = {link for link, where in cat.links.items()
+             if link[0] in nodes and link[2] in nodes and (graphs is None or where & graphs)}
+    return Subgraph(nodes, links)
+
+
+def query_graph(store: GraphStore, cat: Catalogue, sel: Selection, articles: set[str] | None) -> Subgraph:
+    """The resources and relations a CONSTRUCT (or DESCRIBE) query returns.
+
+    Its types become classes, its labels labels, its literals and links out of the project
+    tooltip facts; what the store says of the same resources is in their tooltips too."""
+    from kg.query import GRAPH_FORMS, query_form, run_local  # only this source needs it
+
+    if query_form(sel.query.text) not in GRAPH_FORMS:
+        raise KGError(f"{sel.query.origin}: --query needs a CONSTRUCT or DESCRIBE query, not "
+                      f"{query_form(sel.query.text)}")
+    nodes: set[str] = set()
+    links: set[Link] = set()
+    for triple in run_local(store, sel.query, sel.bindings):
+        subject, prop, obj = _key(triple.subject), triple.predicate.value, triple.object
+        nodes.add(subject)
+        if not file_statement(cat.entity(subject), "", prop, obj):
+            nodes.add(_key(obj))
+            links.add((subject, prop, _key(obj)))
+    if articles is not None:
+        nodes = {n for n in nodes if articles & cat.entity(n).mentions.keys()}
+        links = {link for link in links if link[0] in nodes and link[2] in nodes}
+    return Subgraph(nodes, links)
+
+
+def _key(term: ox.Term) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+
+
+def fold(text: str) -> str:
+    """Case- and accent-blind form of a label: "Hà Nội", "HA NOI" and "ha noi" meet; đ is d."""
+    text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
+
+
+def match_label(cat: Catalogue, nodes: Iterable[str], label: str) -> set[str]:
+    """Nodes with a label equal to ``label`` (folded); failing that, the one that contains it."""
+    wanted = fold(label)
+    names = {n: {fold(text) for text, _, _ in cat.entity(n).labels} for n in nodes}
+    exact = {n for n, folded in names.items() if wanted in folded}
+    if exact:
+        return exact
+    partial = sorted(n for n, folded in names.items() if any(wanted in f for f in folded))
+    if len(partial) == 1:
+        return set(partial)
+    if not partial:
+        raise KGError(f"no entity labelled {label!r} in the view (try `kg query` to find its name)")
+    shown = "; ".join(display_label(cat.entity(n), "en") for n in partial[:10])
+    raise KGError(f"{label!r} is part of {len(partial)} labels ({shown}{'; …' if len(partial) > 10 else ''}): "
+                  "give a whole label")
+
+
+def neighbourhood(part: Subgraph, centres: set[str], depth: int) -> Subgraph:
+    """The entities within ``depth`` relations of ``centres`` (either direction), and their relations."""
+    graph = undirected(part)
+    reach = set(centres)
+    for centre in centres:
+        reach |= nx.single_source_shortest_path_length(graph, centre, cutoff=depth).keys()
+    links = {link for link in part.links if link[0] in reach and link[2] in reach}
+    return Subgraph(reach, links, focus=set(centres))
+
+
+def keep_types(cat: Catalogue, part: Subgraph, types: frozenset[str]) -> Subgraph:
+    """Only nodes of the given top types; the focus stays, so the view keeps its centre."""
+    if not types:
+        return part
+    nodes = {n for n in part.nodes if n in part.focus or top_type(cat.entity(n)) in types}
+    return replace(part, nodes=nodes, links={l for l in part.links if l[0] in nodes and l[2] in nodes})
+
+
+def cap(part: Subgraph, limit: int) -> Subgraph:
+    """The ``limit`` most central nodes (degree; the focus first) when there are more.
+
+    Degrees are kept as counted before the cap: a node's size and tooltip say how connected it
+    is in the selection, not only among the nodes that survived."""
+    degrees = dict(undirected(part).degree())
+    if len(part.nodes) <= limit:
+        return replace(part, degrees=degrees)
+    ranked = sorted(part.nodes, key=lambda n: (n not in part.focus, -degrees[n], n))
+    nodes = set(ranked[:limit])
+    links = {l for l in part.links if l[0] in nodes and l[2] in nodes}
+    return Subgraph(nodes, links, part.focus & nodes, len(part.nodes) - len(nodes), len(part.links) - len(links),
+                    {n: degrees[n] for n in nodes})
+
+
+def undirected(part: Subgraph) -> nx.Graph:
     graph = nx.Graph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from((e["from"], e["to"]) for e in edges)
-    centrality = nx.degree_centrality(graph) if len(graph) > 1 else {n: 0.0 for n in graph}
+    graph.add_nodes_from(part.nodes)
+    graph.add_edges_from((s, o) for s, _, o in part.links if s != o)
+    return graph
+
+
+def choose(store: GraphStore, cat: Catalogue, sel: Selection, articles: set[str] | None) -> Subgraph:
+    """Apply the selection: source (graph or query) within ``articles``, focus, types, cap."""
+    part = query_graph(store, cat, sel, articles) if sel.query else whole_graph(cat, articles)
+    if sel.focus:
+        part = neighbourhood(part, match_label(cat, part.nodes, sel.focus), sel.depth)
+    part = keep_types(cat, part, sel.types)
+    return cap(part, sel.max_nodes or config()["max_nodes"])
+
+
+# --------------------------------------------------------------------------- describing nodes
+
+def top_type(entity: Entity) -> str:
+    tops = top_type_of()
+    found = {tops[local_name(c)] for c in entity.classes if c.startswith(KG_NS) and local_name(c) in tops}
+    return next((t for t in TOP_TYPES if t in found), OTHER)
+
+
+def display_label(entity: Entity, lang: str) -> str:
+    """The node's name in ``lang``, falling back to English, then to any label, then the IRI.
+
+    Among several labels in a language: the preferred label, else the form the articles use
+    most, else the shortest (``Trung Quốc`` rather than ``Cộng hòa Nhân dân Trung Hoa``)."""
+    for wanted in (lang, "en"):
+        names = [(text, prop) for text, language, prop in entity.labels if language == wanted]
+        if names:
+            return max(names, key=lambda n: (n[1] == "prefLabel", n[1] == "label",
+                                             entity.anchors[n[0]], -len(n[0]), n[0]))[0]
+    others = sorted(text for text, _, _ in entity.labels)
+    return others[0] if others else local_name(entity.iri)
+
+
+def describe(cat: Catalogue, entity: Entity, articles: set[str] | None, lang: str) -> dict[str, Any]:
+    """Tooltip data of a node: classes, labels, facts, figures, articles and sentences."""
+    limit = config()["sentences_per_node"]
+    stems = sorted(s for s in entity.mentions if articles is None or s in articles)
+    sentences = sorted({k for s in stems for k in entity.mentions[s]},
+                       key=lambda k: (cat.sentences[k].stem, cat.sentences[k].begin))
+    graphs = None if articles is None else {cat.articles[s].graph for s in articles} | {ENTITIES_GRAPH, ""}
+    facts = sorted({(term_label(p, lang), v) for g, p, v in entity.facts if graphs is None or g in graphs})
+    return {
+        "classes": sorted(term_label(c, lang) for c in entity.classes),
+        "labels": [list(label) for label in sorted({(text, language) for text, language, _ in entity.labels})],
+        "facts": [list(f) for f in facts],
+        "figures": sorted(text for stem, text in entity.figures if articles is None or stem in articles),
+        "articles": len(stems),
+        "sentences": [_sentence(cat.sentences[k]) for k in sentences[:limit]],
+        "more": max(0, len(sentences) - limit),
+    }
+
+
+def _sentence(sentence: Sentence) -> list[str]:
+    return [sentence.text, sentence.stem]
+
+
+# --------------------------------------------------------------------------- analysis
+
+def communities(graph: nx.Graph) -> list[list[str]]:
+    """Louvain communities (networkx), biggest first; a node without relations is its own."""
+    found = nx.community.louvain_communities(graph, seed=SEED) if graph.number_of_edges() else \
+        [{n} for n in graph]
+    return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+
+
+def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """Positions for a graph too big for in-browser physics, computed by parts.
+
+    networkx's spring layout costs about 1.8 s an iteration at 5,000 nodes (measured), so it
+    is only run on small parts: connected components are laid out apart and packed side by
+    side; a large component is split into Louvain communities, each laid out on its own and
+    placed by a spring layout of the community graph; a part that will not split is drawn as a
+    sunflower spiral with its best-connected nodes in the middle."""
+    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in _place(graph).items()}
+
+
+def _radius(size: int) -> float:
+    return config()["layout_spacing"] * 0.6 * math.sqrt(size)
+
+
+def _place(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    size = len(graph)
+    if size <= config()["layout_leaf"]:
+        return _spring(graph)
+    components = [graph.subgraph(c) for c in nx.connected_components(graph)]
+    if len(components) > 1:
+        return _pack([_place(c) for c in components])
+    parts = nx.community.louvain_communities(graph, seed=SEED)
+    if len(parts) == 1:
+        return _sunflower(graph)
+    return _arrange(graph, [sorted(p) for p in parts])
+
+
+def _spring(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """Fruchterman–Reingold for a part; a ring for a handful of nodes (news graphs have many
+    two- and three-entity fragments, and a spring layout costs ~2 ms each even so)."""
+    if len(graph) <= 6:
+        return _ring(graph)
+    pos = nx.spring_layout(graph, seed=SEED, iterations=50, scale=_radius(len(graph)))
+    return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
+
+
+def _ring(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """Nodes on a circle, neighbours ``layout_spacing`` apart."""
+    radius = config()["layout_spacing"] / (2 * math.sin(math.pi / len(graph))) if len(graph) > 1 else 0.0
+    return {n: (radius * math.cos(2 * math.pi * i / len(graph)), radius * math.sin(2 * math.pi * i / len(graph)))
+            for i, n in enumerate(sorted(graph))}
+
+
+def _sunflower(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """Vogel's spiral, nodes by degree: evenly spread in a disc, hubs at the centre."""
+    golden = math.pi * (3 - math.sqrt(5))
+    ranked = sorted(graph, key=lambda n: (-graph.degree(n), n))
+    step = config()["layout_spacing"] * 0.6
+    return {n: (step * math.sqrt(i) * math.cos(i * golden), step * math.sqrt(i) * math.sin(i * golden))
+            for i, n in enumerate(ranked)}
+
+
+def _arrange(graph: nx.Graph, parts: list[list[str]]) -> dict[str, tuple[float, float]]:
+    """Lay out each community, then place them by a spring layout of the community graph."""
+    index = {n: i for i, part in enumerate(parts) for n in part}
+    between = nx.Graph()
+    between.add_nodes_from(range(len(parts)))
+    for s, o in graph.edges():
+        if index[s] != index[o]:
+            weight = between.get_edge_data(index[s], index[o], {"weight": 0})["weight"]
+            between.add_edge(index[s], index[o], weight=weight + 1)
+    centres = nx.spring_layout(between, seed=SEED, weight="weight", scale=1.4 * _radius(len(graph)))
+    result = {}
+    for i, part in enumerate(parts):
+        cx, cy = centres[i]
+        for n, (x, y) in _place(graph.subgraph(part)).items():
+            result[n] = (cx + x, cy + y)
+    return result
+
+
+def _pack(pieces: list[dict[str, tuple[float, float]]]) -> dict[str, tuple[float, float]]:
+    """Shelf packing of laid-out pieces (biggest first) into a roughly square block; a piece
+    less than half the size of its row's first starts a new row, so fragments do not line up
+    beside a large component."""
+    pieces = sorted(pieces, key=lambda p: (-len(p), min(p)))
+    sizes = [_radius(len(p)) + config()["layout_spacing"] / 2 for p in pieces]
+    width = math.sqrt(sum((2 * r) ** 2 for r in sizes)) * 1.1
+    result: dict[str, tuple[float, float]] = {}
+    x = y = row = 0.0
+    for piece, r in zip(pieces, sizes):
+        if x > 0 and (x + 2 * r > width or 2 * r < row / 2):
+            x, y, row = 0.0, y + row, 0.0
+        for n, (px, py) in piece.items():
+            result[n] = (x + r + px, y + r + py)
+        x, row = x + 2 * r, max(row, 2 * r)
+    return result
+
+
+# --------------------------------------------------------------------------- the page data
+
+def view_data(store: GraphStore, sel: Selection = Selection()) -> dict[str, Any]:
+    """The page's data: nodes, edges, articles, legend and notes, as JSON-ready values."""
+    cat = load_catalogue(store)
+    articles = select_articles(cat, sel)
+    part = choose(store, cat, sel, articles)
+    graph = undirected(part)
+    order = sorted(part.nodes)
+    groups = communities(graph)
+    group_of = {n: i for i, members in enumerate(groups) for n in members}
+    positions = layout(graph) if len(order) > config()["layout_threshold"] else {}
+    nodes = [_node(cat, n, part.degrees[n], group_of[n], positions.get(n), articles, sel.lang) for n in order]
+    index = {n: i for i, n in enumerate(order)}
+    links = sorted(part.links)
+    edges = [_edge(cat, link, index) for link in links]
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "relations": {p: term_label(p, sel.lang) for p in sorted({p for _, p, _ in links})},
+        "articles": _article_table(cat, {s[1] for n in nodes for s in n["sentences"]}
+                                   | {s[1] for e in edges for s in e[3]}),
+        "classes": _legend(nodes, sel.lang),
+        "communities": _community_legend(groups, nodes, index),
+        "community_other": config()["community_other"],
+        "physics": not positions,
+        "iterations": config()["physics_iterations"],
+        "notes": notes(cat, part, sel),
+        "omitted": omission(part) if part.omitted_nodes else None,
+    }
+
+
+def _node(cat: Catalogue, iri: str, degree: int, group: int, position: tuple[float, float] | None,
+          articles: set[str] | None, lang: str) -> dict[str, Any]:
+    entity = cat.entity(iri)
+    node = {"id": iri, "label": display_label(entity, lang), "type": top_type(entity),
+            "degree": degree, "community": group}
+    node.update(describe(cat, entity, articles, lang))
+    if position is not None:
+        node["x"], node["y"] = position
+    return node
+
+
+def _edge(cat: Catalogue, link: Link, index: dict[str, int]) -> list[Any]:
+    """``[from, to, relation, evidence]`` by node index: compact at 10,000 edges."""
+    keys = sorted(cat.evidence.get(link, ()), key=lambda k: (cat.sentences[k].stem, cat.sentences[k].begin))
+    evidence = [_sentence(cat.sentences[k]) for k in keys[:config()["evidence_per_edge"]]]
+    return [index[link[0]], index[link[2]], link[1], evidence]
+
+
+def _article_table(cat: Catalogue, stems: set[str]) -> dict[str, Any]:
+    """Source of every article a shown sentence comes from; only http(s) URLs become links."""
+    table = {}
+    for stem in sorted(stems):
+        a = cat.articles.get(stem)
+        url = a.url if a and a.url and a.url.startswith(("https://", "http://")) else None
+        table[stem] = {"url": url, "title": a.title if a else None, "lang": a.lang if a else None,
+                       "date": a.published.isoformat() if a and a.published else None}
+    return table
+
+
+def _legend(nodes: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    counts = Counter(n["type"] for n in nodes)
+    styles = config()["classes"]
+    return [dict(styles[t], type=t, label=term_label(KG_NS + t, lang) if t != OTHER else OTHER,
+                 count=counts[t]) for t in (*TOP_TYPES, OTHER) if counts[t]]
+
+
+def _community_legend(groups: list[list[str]], nodes: list[dict[str, Any]],
+                      index: dict[str, int]) -> list[dict[str, Any]]:
+    """The communities that get a colour of their own (two members or more), with their hubs."""
+    palette = config()["community_palette"]
     result = []
-    for iri in sorted(nodes):
-        node = nodes[iri]
-        top = node["type"]
-        result.append({
-            "id": iri, "label": node["label"], "group": top, "color": COLOURS[top], "shape": SHAPES[top],
-            "value": 1 + round(centrality.get(iri, 0.0) * 100, 2),
-            "kg": {"type": top, "classes": sorted(node["classes"]), "articles": node["articles"],
-                   "facts": sorted(node["facts"]), "sentences": node["sentences"]},
-        })
-    edges.sort(key=lambda e: (e["from"], e["label"], e["to"]))
-    return ViewData(result, edges)
+    for i, members in enumerate(groups[:len(palette)]):
+        if len(members) < 2:
+            break
+        hubs = sorted(members, key=lambda n: (-nodes[index[n]]["degree"], n))[:3]
+        result.append({"colour": palette[i], "size": len(members),
+                       "hubs": [nodes[index[n]]["label"] for n in hubs]})
+    return result
 
 
-def render(data: ViewData, *, title: str = "China–ASEAN knowledge graph") -> str:
-    """The page's HTML, with vis-network and the data inlined."""
+def notes(cat: Catalogue, part: Subgraph, sel: Selection) -> list[str]:
+    """What the page shows, in words: the selection, and what a cap left out."""
+    said = []
+    if sel.query:
+        said.append(f"the graph the query {sel.query.name or sel.query.origin} returns")
+    if sel.focus:
+        names = ", ".join(sorted(display_label(cat.entity(n), sel.lang) for n in part.focus))
+        said.append(f"within {sel.depth} relation(s) of {names}")
+    if sel.types:
+        said.append("types: " + ", ".join(t for t in TOP_TYPES if t in sel.types))
+    for name, value in (("article", sel.article), ("article language", sel.article_lang),
+                        ("published since", sel.since), ("published until", sel.until)):
+        if value is not None:
+            said.append(f"{name}: {value}")
+    return said
+
+
+def omission(part: Subgraph) -> str:
+    shown = len(part.nodes)
+    return (f"showing the {shown:,} most central of {shown + part.omitted_nodes:,} entities: "
+            f"{part.omitted_nodes:,} entities and {part.omitted_links:,} relations left out "
+            "(narrow with --focus, --type or the article filters, or raise --max-nodes)")
+
+
+# --------------------------------------------------------------------------- the page
+
+def render(data: dict[str, Any], *, title: str = TITLE) -> str:
+    """The page: vis-network, the page's style and script inlined, the data as a JSON block.
+
+    One pass fills both placeholders, so a title or an article that says ``{{DATA}}`` stays text."""
+    values = {"{{TITLE}}": html.escape(title), "{{DATA}}": embed_json(data)}
+    return re.sub(r"\{\{(?:TITLE|DATA)\}\}", lambda m: values[m.group(0)], _page_template())
+
+
+@cache
+def _page_template() -> str:
+    """``network.html`` with the scripts, the styles and the policy in place.
+
+    The Content-Security-Policy lists the SHA-256 of each inline script and style, so nothing
+    else inline runs; the JSON data block is not script and needs no hash."""
     lib = resources.files("pyvis") / "lib" / "vis-9.1.2"
-    script = (lib / "vis-network.min.js").read_text(encoding="utf-8")
-    style = (lib / "vis-network.css").read_text(encoding="utf-8")
-    template = (resources.files("kg") / "templates" / "network.html").read_text(encoding="utf-8")
-    payload = json.dumps({"nodes": data.nodes, "edges": data.edges, "colours": COLOURS, "shapes": SHAPES,
-                          "types": [t for t in TOP_TYPES if any(n["group"] == t for n in data.nodes)]},
-                         ensure_ascii=False)
-    payload = payload.replace("</", "<\\/").replace("<!--", "<\\!--")
-    return (template.replace("/*VIS_CSS*/", style.replace("</", "<\\/"))
-            .replace("/*VIS_JS*/", script.replace("</script", "<\\/script"))
-            .replace("/*KG_DATA*/null", payload)
-            .replace("KG_TITLE", _escape(title)))
+    scripts = [(lib / "vis-network.min.js").read_text(encoding="utf-8"), _template("network.js")]
+    styles = [(lib / "vis-network.css").read_text(encoding="utf-8"), _template("network.css")]
+    policy = ("default-src 'none'; script-src " + " ".join(_hash(s) for s in scripts)
+              + "; style-src " + " ".join(_hash(s) for s in styles)
+              + "; img-src data:; base-uri 'none'; form-action 'none'")
+    page = _template("network.html")
+    for placeholder, value in (("{{POLICY}}", html.escape(policy, quote=False)),
+                               ("{{VIS_CSS}}", _inline(styles[0], "style")),
+                               ("{{PAGE_CSS}}", _inline(styles[1], "style")),
+                               ("{{VIS_JS}}", _inline(scripts[0], "script")),
+                               ("{{PAGE_JS}}", _inline(scripts[1], "script"))):
+        page = page.replace(placeholder, value)
+    return page
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+def _hash(block: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(block.encode("utf-8")).digest()).decode() + "'"
 
 
-def write_view(store: GraphStore, path: Path) -> Path:
-    write_atomically(path, render(collect(store)).encode("utf-8"))
+def _inline(block: str, tag: str) -> str:
+    """A block as is (its hash must match), refusing one that would end its element early or
+    hold a placeholder filled later (the title and the data go in after the blocks)."""
+    if f"</{tag}" in block.lower() or "{{TITLE}}" in block or "{{DATA}}" in block:
+        raise ValueError(f"an inline {tag} block cannot be inlined as is")
+    return block
+
+
+def embed_json(data: Any) -> str:
+    """JSON that is inert inside ``<script type="application/json">``: no ``<``, ``>``, ``&``."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def write_view(store: GraphStore, path: Path, sel: Selection = Selection(), *, title: str | None = None) -> Path:
+    """Write the page for ``sel``; a cap is reported on stderr as well as on the page."""
+    data = view_data(store, sel)
+    if data["omitted"]:
+        print(f"{path.name}: {data['omitted']}", file=sys.stderr)
+    write_atomically(path, render(data, title=title or TITLE).encode("utf-8"))
     return path
