@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -21,8 +21,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Read article files, extract entities and facts, and write the graph: "
                                    "an on-disk store, graph.ttl (merged), graph.trig (one named graph per "
                                    "article) and graph.html (network view). Only new or changed articles "
-                                   "are processed again.")
-    p.add_argument("paths", nargs="*", type=Path, help="article files or folders (default: seeds/)")
+                                   "are processed again. A file that is no article (empty, binary, too "
+                                   "large, unreadable, a copy) is reported with its reason and skipped; an "
+                                   "interrupted build leaves the previous output as it was.")
+    p.add_argument("paths", nargs="*", type=Path,
+                   help="article files or folders, read recursively: text (.txt .md, any encoding), HTML pages "
+                        "(.html .htm) and JSON Lines (.jsonl, one {\"text\": …} article a line) "
+                        "(default: seeds/)")
     p.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: out/)")
     p.add_argument("--full", action="store_true", help="rebuild every article, not only new or changed ones")
     p.add_argument("--no-html", action="store_true", help="do not write the HTML network view")

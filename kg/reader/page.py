@@ -15,6 +15,7 @@ from functools import cache
 
 from kg.dates import parse_date
 from kg.datafiles import patterns
+from kg.reader.fields import clean_url
 
 _URL = r"(?P<url>https?://[^\s<>\"']+)"
 _MIN_SENTENCE_CHARS = 60
@@ -28,25 +29,35 @@ class Page:
     title: str | None
     published: date | None
     source_url: str | None
-    dropped_lines: int
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """``ontology/patterns/reader.yaml`` compiled."""
+
+    source: re.Pattern[str]
+    published: re.Pattern[str]
+    end: frozenset[str]
+    furniture: tuple[re.Pattern[str], ...]
+    glued_at: float
 
 
 @cache
-def _cues() -> dict[str, object]:
+def _cues() -> _Cues:
     config = patterns("reader")
     labels = "|".join(map(re.escape, config["source_labels"]))
     published = "|".join(map(re.escape, config["published_labels"]))
-    return {
-        "source": re.compile(rf"^\s*(?:{labels})\s*[:：]\s*{_URL}\s*$", re.IGNORECASE),
-        "published": re.compile(rf"^\s*(?:{published})\s*[:：]\s*(?P<rest>.+)$", re.IGNORECASE),
-        "end": {cue.casefold() for cue in config["end_of_article_cues"]},
-        "furniture": [re.compile(rf"^(?:{rx})$", re.IGNORECASE) for rx in config["furniture_lines"]],
-        "glued_at": float(config["glued_story_min_position"]),
-    }
+    return _Cues(
+        source=re.compile(rf"^\s*(?:{labels})\s*[:：]\s*{_URL}\s*$", re.IGNORECASE),
+        published=re.compile(rf"^\s*(?:{published})\s*[:：]\s*(?P<rest>.+)$", re.IGNORECASE),
+        end=frozenset(cue.casefold() for cue in config["end_of_article_cues"]),
+        furniture=tuple(re.compile(rf"^(?:{rx})$", re.IGNORECASE) for rx in config["furniture_lines"]),
+        glued_at=float(config["glued_story_min_position"]),
+    )
 
 
 def _is_furniture(line: str) -> bool:
-    return any(rx.match(line) for rx in _cues()["furniture"])  # type: ignore[union-attr]
+    return any(rx.match(line) for rx in _cues().furniture)
 
 
 def _dateline(line: str) -> date | None:
@@ -75,16 +86,16 @@ def split_page(text: str) -> Page:
 
     for i in nonempty:
         line = stripped[i]
-        match = cues["source"].match(line)  # type: ignore[union-attr]
+        match = cues.source.match(line)
         if match:
-            source_url = match["url"].rstrip(".,;)")
+            source_url = clean_url(match["url"].rstrip(".,;)"))
             end = i
             break
-        if line.casefold().rstrip(":") in cues["end"]:  # type: ignore[operator]
+        if line.casefold().rstrip(":") in cues.end:
             end = i
             break
     # A teaser headline printed twice in a row, late in the page, opens glued-on stories.
-    first_glued = int(len(nonempty) * cues["glued_at"])  # type: ignore[arg-type]
+    first_glued = int(len(nonempty) * cues.glued_at)
     for k in range(first_glued, len(nonempty) - 1):
         i, j = nonempty[k], nonempty[k + 1]
         if i < end and j == i + 1 and stripped[i] == stripped[j] and len(stripped[i]) > 20:
@@ -96,7 +107,7 @@ def split_page(text: str) -> Page:
         line = stripped[i]
         if not line:
             continue
-        match = cues["published"].match(line)  # type: ignore[union-attr]
+        match = cues.published.match(line)
         if match and parse_date(match["rest"]):
             published = published or _as_date(parse_date(match["rest"]))
             continue
@@ -117,8 +128,7 @@ def split_page(text: str) -> Page:
             title = stripped[i]
             break
     body = "\n".join(lines[i].rstrip() for i in keep)
-    return Page(body=body, title=title, published=published, source_url=source_url,
-                dropped_lines=len(nonempty) - len(keep))
+    return Page(body=body, title=title, published=published, source_url=source_url)
 
 
 def _as_date(partial) -> date | None:
