@@ -93,3 +93,11 @@ def test_vietnamese_forum_name_ends_before_do() -> None:
 def test_dutch_ministry_after_an_article() -> None:
     facts = _facts("De conferentie werd georganiseerd door het ministerie van Industrie en Handel van Vietnam.", "nl")
     assert any(f[1] == "locatedIn" and f[2] == "Vietnam" for f in facts)
+
+
+def test_long_repetitive_text_is_linear() -> None:
+    """A 200 KB article must not take quadratic time (cue checks once scanned every mention)."""
+    from tests.test_recognisers import _extract
+
+    x = _extract("China and Vietnam signed. " * 8000, "en")
+    assert {e.name for e in x.entities.values()} == {"China", "Vietnam"}

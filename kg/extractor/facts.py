@@ -77,8 +77,8 @@ class FactReader:
         pattern = self.cue(name)
         if pattern is None:
             return False
-        names = [(m.begin, m.end) for m, _ in self.table.mentions if begin <= m.begin < end]
-        return any(not any(a <= match.start() < b for a, b in names) for match in pattern.finditer(self.text, begin, end))
+        return any(self.table.is_free(match.start(), match.start() + 1)
+                   for match in pattern.finditer(self.text, begin, end))
 
     def gap(self, begin: int, end: int) -> str:
         return self.text[begin:end].strip()
