@@ -66,7 +66,7 @@ def extract(article: Article) -> Extraction:
             f"{article.path}: language {language!r} has no extraction patterns; only lexicon names are extracted")
     money = currency_spans(text)
     chosen = [c for c in resolve_overlaps(candidates) if not any(b <= c.begin and c.end <= e for b, e in money)]
-    table = EntityTable(text, extraction, lexicon)
+    table = EntityTable(text, extraction, lexicon, article.language)
     table.nested = _nested_names(chosen, candidates)
     table.add_all(chosen)
     table.link_aliases(folded)

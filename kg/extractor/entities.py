@@ -23,8 +23,9 @@ _ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&.\- ]{1,18}?)\s*\)")
 class EntityTable:
     """The entities of one article as they are found, with their mentions."""
 
-    def __init__(self, text: str, extraction: Extraction, lexicon: Lexicon) -> None:
+    def __init__(self, text: str, extraction: Extraction, lexicon: Lexicon, language: str = "en") -> None:
         self.text = text
+        self.language = language
         self.extraction = extraction
         self.lexicon = lexicon
         self._starts = [s.begin for s in extraction.sentences]
@@ -55,7 +56,8 @@ class EntityTable:
         entity = entities.get(key)
         if entity is None:
             entity = entities[key] = Entity(key=key, type=cand.type, cls=cand.cls, name=cand.name,
-                                            from_lexicon=cand.key is not None)
+                                            from_lexicon=cand.key is not None,
+                                            name_language=self._name_language(cand))
         series = cand.attrs.get("series")
         if series and series != key:
             entity.series = str(series)
@@ -67,6 +69,16 @@ class EntityTable:
         self._taken.append((cand.begin, cand.end))
         self._occupied[cand.begin:cand.end] = b"\x01" * (cand.end - cand.begin)
         return key
+
+    def _name_language(self, cand: Candidate) -> str:
+        """English unless the name is the article's own words in another language; a person's
+        name written in plain Latin letters reads the same in English."""
+        surface = self.text[cand.begin:cand.end]
+        if cand.key or cand.name != surface or self.language in ("en", "und"):
+            return "en"
+        if cand.type == "Person" and surface.isascii():
+            return "en"
+        return self.language
 
     def add_all(self, candidates: list[Candidate]) -> None:
         for cand in candidates:

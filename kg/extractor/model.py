@@ -52,6 +52,9 @@ class Entity:
     series: str | None = None
     """For an edition of a recurring forum, the series' entity key."""
     from_lexicon: bool = False
+    name_language: str = "en"
+    """Language of :attr:`name`: English for lexicon names and names built in English
+    ("22nd China-ASEAN Expo" from "22e …"), else the article's ("rondetafelconferentie")."""
 
 
 Value = str | int | PartialDate

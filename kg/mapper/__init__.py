@@ -40,6 +40,8 @@ class EntitySummary:
     name: str
     series: str | None
     from_lexicon: bool
+    language: str = "en"
+    """Language of ``name``."""
 
 
 def map_article(article: Article, extraction: Extraction) -> list[ox.Quad]:
@@ -91,7 +93,8 @@ def map_article(article: Article, extraction: Extraction) -> list[ox.Quad]:
         add(obs, KG.unit, ox.Literal(figure.unit))
         add(obs, KG.measure, ox.Literal(figure.measure, language="en"))
         if figure.period:
-            add(obs, KG.period, ox.Literal(figure.period))
+            year = figure.period.isdigit() and len(figure.period) == 4
+            add(obs, KG.period, ox.Literal(figure.period, datatype=xsd("gYear" if year else "string")))
         add(obs, _ANCHOR, ox.Literal(figure.surface))
         add(obs, _BEGIN, integer(figure.begin, non_negative=True))
         add(obs, _END, integer(figure.end, non_negative=True))
@@ -144,7 +147,7 @@ def _object(relation: str, value, is_entity: bool) -> ox.NamedNode | ox.Literal:
 
 def summarise(entities: Iterable[Entity]) -> list[EntitySummary]:
     """The per-entity facts the shared entities graph is built from."""
-    return [EntitySummary(e.key, e.cls, e.name, e.series, e.from_lexicon) for e in entities]
+    return [EntitySummary(e.key, e.cls, e.name, e.series, e.from_lexicon, e.name_language) for e in entities]
 
 
 def describe_entities(summaries: Iterable[EntitySummary], lexicon: Lexicon) -> Iterator[ox.Quad]:
@@ -163,8 +166,8 @@ def describe_entities(summaries: Iterable[EntitySummary], lexicon: Lexicon) -> I
                 yield ox.Quad(triple.subject, triple.predicate, triple.object, g)
         else:
             yield ox.Quad(node, _TYPE, KG[summary.cls], g)
-            yield ox.Quad(node, _LABEL, ox.Literal(summary.name, language="en"), g)
-            yield ox.Quad(node, _PREF, ox.Literal(summary.name, language="en"), g)
+            yield ox.Quad(node, _LABEL, ox.Literal(summary.name, language=summary.language), g)
+            yield ox.Quad(node, _PREF, ox.Literal(summary.name, language=summary.language), g)
         if summary.series and summary.series != summary.key:
             # the edition's series, by name only: series nodes are not entities of an article
             yield ox.Quad(node, KG.series, ox.Literal(lexicon.entries[summary.series].name, language="en"), g)
