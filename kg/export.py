@@ -2,17 +2,25 @@
 
 ``graph.trig`` keeps one named graph per article (who said what); ``graph.ttl`` is their
 union for stores that do not do named graphs, and keeps the mention links, so provenance
-survives there too. Triples are sorted before writing, so the same graph gives the same
-bytes; every file is written beside its target and renamed into place, so an interrupted
-export never leaves half a file.
+survives there too. Every file is written beside its target and renamed into place, so an
+interrupted export never leaves half a file.
+
+The same graph gives the same bytes, without sorting millions of quads in Python: TriG and
+N-Quads are dumped by Oxigraph in its index order, which depends on the quads alone (RocksDB
+keys are the encoded terms), not on the order they were loaded in or the number of workers that
+made them. The merged formats take the subjects in sorted order and read each one's quads from
+the subject-first index, where the copies of a triple held by several graphs lie side by side,
+so duplicates drop out with a look at the previous quad and memory holds only the subject names.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -27,28 +35,30 @@ FORMATS = {
     "nquads": (ox.RdfFormat.N_QUADS, ".nq", True),
 }
 
-
-def _key(term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.DefaultGraph) -> str:
-    return str(term)
+_SUBJECTS = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-def sorted_quads(store: GraphStore) -> list[ox.Quad]:
-    return sorted(store.quads(), key=lambda q: (_key(q.graph_name), _key(q.subject), _key(q.predicate), _key(q.object)))
+def merged_triples(store: GraphStore) -> Iterator[ox.Triple]:
+    """The union of the named graphs (the store keeps nothing in its default graph), without
+    duplicates, subject by subject in sorted order."""
+    subjects = sorted((row["s"] for row in store.store.query(_SUBJECTS)), key=str)
+    for subject in subjects:
+        previous: ox.Triple | None = None
+        for quad in store.store.quads_for_pattern(subject, None, None, None):
+            triple = quad.triple
+            if triple != previous:
+                previous = triple
+                yield triple
 
 
-def merged_triples(store: GraphStore) -> list[ox.Triple]:
-    """The union of all named graphs, without duplicates, sorted."""
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads()}
-    return sorted(triples, key=lambda t: (_key(t.subject), _key(t.predicate), _key(t.object)))
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
+@contextmanager
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that replaces ``path`` only when the ``with`` block ends without error."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -57,14 +67,22 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def serialise(store: GraphStore, fmt: str) -> bytes:
-    """The whole graph in ``fmt`` (``turtle``, ``trig``, ``ntriples``, ``nquads``)."""
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    with atomic_output(path) as handle:
+        handle.write(data)
+
+
+def write_graph(store: GraphStore, output: BinaryIO, fmt: str) -> None:
+    """Write the whole graph to ``output`` in ``fmt`` (``turtle``, ``trig``, ``ntriples``, ``nquads``)."""
     if fmt not in FORMATS:
         raise KGError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     rdf_format, _, quads = FORMATS[fmt]
-    data: Iterable = sorted_quads(store) if quads else merged_triples(store)
     prefixes = PREFIXES if fmt in ("turtle", "trig") else None
-    return ox.serialize(data, format=rdf_format, prefixes=prefixes)
+    if quads:
+        store.store.dump(output, rdf_format, prefixes=prefixes)
+    else:
+        ox.serialize(merged_triples(store), output, rdf_format, prefixes=prefixes)
 
 
 def export(store: GraphStore, path: Path, fmt: str | None = None) -> Path:
@@ -74,5 +92,6 @@ def export(store: GraphStore, path: Path, fmt: str | None = None) -> Path:
         fmt = by_suffix.get(path.suffix.lower())
         if fmt is None:
             raise KGError(f"{path}: cannot tell the format from the extension; use --format")
-    write_atomically(path, serialise(store, fmt))
+    with atomic_output(path) as handle:
+        write_graph(store, handle, fmt)
     return path

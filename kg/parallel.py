@@ -20,90 +20,75 @@ import hashlib
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 
 import pyoxigraph as ox
 
 from kg.errors import KGError
 from kg.extractor import extract
 from kg.mapper import EntitySummary, map_article, summarise
-from kg.reader import article_from_bytes
+from kg.reader import ArticleError, Skipped, Source, parse_source
 
-_IN_FLIGHT_PER_WORKER = 4
-_MAX_CHUNK = 32
-
-
-@dataclass(frozen=True)
-class Job:
-    """One article file to process."""
-
-    path: str
-    stem: str
+CHUNK = 8
+"""Articles per task: a second or so of work, enough to amortise the traffic between processes."""
+_IN_FLIGHT_PER_WORKER = 3
 
 
 @dataclass
 class Outcome:
-    """What a worker made of one article file."""
+    """What a worker made of one source."""
 
-    path: str
     stem: str
+    path: str
     nquads: bytes = b""
     """The article's named graph in N-Quads (empty when it was skipped)."""
     summaries: list[EntitySummary] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    skipped: str | None = None
-    """Why the file gave no article, or ``None``."""
+    skipped: Skipped | None = None
+    """Why the source gave no article, or ``None``."""
 
 
-def process(job: Job) -> Outcome:
-    """read → extract → map one article file."""
+def process(source: Source) -> Outcome:
+    """parse → extract → map one source."""
     try:
-        with open(job.path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        return Outcome(job.path, job.stem, skipped=f"cannot read ({exc.strerror})")
-    try:
-        article = article_from_bytes(data, stem=job.stem, path=job.path)
-    except KGError as exc:
-        return Outcome(job.path, job.stem, skipped=str(exc).split(": ", 1)[-1])
+        article = parse_source(source)
+    except ArticleError as exc:
+        return Outcome(source.stem, source.path, skipped=exc.skipped)
     extraction = extract(article)
     quads = map_article(article, extraction)
-    return Outcome(job.path, job.stem, nquads=ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
-                   summaries=summarise(extraction.entities.values()), warnings=list(extraction.warnings))
+    return Outcome(source.stem, source.path, nquads=ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
+                   summaries=summarise(extraction.entities.values()),
+                   warnings=[*article.warnings, *extraction.warnings])
 
 
-def _process_chunk(jobs: Sequence[Job]) -> list[Outcome]:
-    return [process(job) for job in jobs]
+def _process_chunk(sources: list[Source]) -> list[Outcome]:
+    return [process(source) for source in sources]
 
 
-def chunk_size(jobs: int, workers: int) -> int:
-    """Chunks big enough to amortise inter-process traffic, small enough to balance the load."""
-    return max(1, min(_MAX_CHUNK, jobs // (workers * 8) or 1))
+def process_all(sources: Iterable[Source], *, workers: int = 1) -> Iterator[Outcome]:
+    """The outcome of every source, in the order of ``sources`` (read lazily).
 
-
-def process_all(jobs: Sequence[Job], *, workers: int = 1) -> Iterator[Outcome]:
-    """The outcome of every job, in the order of ``jobs``.
-
-    With one worker the jobs run in this process (no start-up cost, easy to profile); with more,
-    in a pool of ``workers`` processes started by a fork server, so no child inherits the
-    parent's open store or its threads.
+    With one worker the sources are processed in this process (no start-up cost, easy to
+    profile); with more, in a pool of ``workers`` processes started by a fork server, so no child
+    inherits the parent's open store or its threads.
     """
-    if workers <= 1 or len(jobs) <= 1:
-        yield from map(process, jobs)
+    if workers <= 1:
+        yield from map(process, sources)
         return
-    size = chunk_size(len(jobs), workers)
-    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    iterator = iter(sources)
+    chunks = iter(lambda: list(islice(iterator, CHUNK)), [])
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kg.parallel"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: deque[Future[list[Outcome]]] = deque()
-        submitted = 0
-        while submitted < len(chunks) or pending:
-            while submitted < len(chunks) and len(pending) < workers * _IN_FLIGHT_PER_WORKER:
-                pending.append(pool.submit(_process_chunk, chunks[submitted]))
-                submitted += 1
+        for chunk in chunks:
+            pending.append(pool.submit(_process_chunk, chunk))
+            if len(pending) >= workers * _IN_FLIGHT_PER_WORKER:
+                yield from pending.popleft().result()
+        while pending:
             yield from pending.popleft().result()
 
 

@@ -1,0 +1,88 @@
+"""``kg build --shard i/n``: shards that together are the whole graph, and load into Virtuoso."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from benchmarks.corpus import article_text
+from kg.build import build
+from kg.cli import main
+from kg.paths import SEEDS_DIR
+from kg.store import GraphStore
+from kg.vocab import GRAPH_NS
+
+GENERATED = 12
+NO_MERGES = 100
+
+
+@pytest.fixture(scope="module")
+def shards(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    """A full build of the seeds and 12 generated articles, and the same built as shards 1/2 and 2/2.
+
+    Entity resolution across articles runs within one build, so shards built apart can only equal
+    the full build where it merged nothing (docs/benchmarks.md, "Beyond one machine")."""
+    root = tmp_path_factory.mktemp("shards")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for seed in sorted(SEEDS_DIR.glob("*.txt")):
+        shutil.copy(seed, corpus / seed.name)
+    for number in range(GENERATED):
+        stem, text, _ = article_text(number)
+        (corpus / f"{stem}.txt").write_text(text, encoding="utf-8")
+    # name merging across articles is off: a shard cannot merge with a name another shard holds
+    report = build([corpus], root / "full", html=False, workers=2, merge_threshold=NO_MERGES)
+    assert report.merges == 0
+    parts = [root / "shard-1", root / "shard-2"]
+    for index, out in enumerate(parts, 1):
+        assert main(["build", str(corpus), "-o", str(out), "--shard", f"{index}/2", "-q", "--workers", "2",
+                     "--merge-threshold", str(NO_MERGES)]) == 0
+    return root / "full", parts
+
+
+def _quads(path: Path) -> set[bytes]:
+    return {line for line in path.read_bytes().splitlines() if line.strip()}
+
+
+def _article_graphs(out: Path) -> set[str]:
+    store = GraphStore.open(out, read_only=True)
+    return {g.value for g in store.graph_names() if g.value != GRAPH_NS + "entities"}
+
+
+def test_shards_partition_the_articles_and_their_union_is_the_full_graph(shards) -> None:
+    full, parts = shards
+    one, two = (_article_graphs(p) for p in parts)
+    assert one and two and not one & two and one | two == _article_graphs(full)
+    assert all((p / "graph.nq").exists() and (p / "graph.trig").exists() for p in parts)
+    assert not any((p / "graph.ttl").exists() or (p / "graph.html").exists() for p in parts)
+    union = _quads(parts[0] / "graph.nq") | _quads(parts[1] / "graph.nq")
+    whole = GraphStore.open(full, read_only=True)
+    assert union == {line for line in whole.store.dump(format=ox.RdfFormat.N_QUADS).splitlines() if line}
+
+
+@pytest.mark.component
+def test_virtuoso_bulk_loads_the_shards_to_the_full_graph(shards, tmp_path: Path) -> None:
+    """ld_dir + rdf_loader_run over the shard files gives the full build's triple count.
+
+    A Virtuoso of its own, not the session's: the shards carry the project's real graph IRIs,
+    which other tests may load too.
+    """
+    from tests.support.virtuoso import VirtuosoServer
+
+    full, parts = shards
+    load_dir = tmp_path / "load"
+    load_dir.mkdir()
+    for index, part in enumerate(parts, 1):
+        shutil.copy(part / "graph.nq", load_dir / f"shard-{index}-of-2.nq")
+    with VirtuosoServer() as virtuoso:
+        # N-Quads keep their graphs; the fallback graph must still be given: Virtuoso 7.2's
+        # ld_dir registers no file at all when it is NULL
+        assert virtuoso.bulk_load(load_dir, "urn:kg:test:no-graph", pattern="*.nq") == 2
+        in_graphs = f'GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{GRAPH_NS}"))'
+        quads = virtuoso.sparql_select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {in_graphs} }}")
+        graphs = virtuoso.sparql_select(f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ {in_graphs} }}")
+    assert int(quads[0]["n"]["value"]) == GraphStore.open(full, read_only=True).count()
+    assert int(graphs[0]["n"]["value"]) == len(_article_graphs(full)) + 1
