@@ -20,7 +20,7 @@ from kg.datafiles import patterns
 from kg.extractor.candidates import Candidate
 from kg.extractor.model import Span
 from kg.extractor.normalise import fold
-from kg.extractor.tokens import LanguagePatterns, Token, language, phrase_at, tokenize
+from kg.extractor.tokens import LanguagePatterns, Token, language, phrase_at, starters, tokenize
 from kg.lexicon import load_lexicon
 from kg.vocab import top_type_of
 
@@ -409,7 +409,10 @@ def _introduced_places(text: str, tokens: list[Token], lang: LanguagePatterns) -
     found = []
     intro = lang.get("place_intro") or {}
     lists = lang.get("place_lists") or {}
+    first_words = set(starters(intro)) | set(starters(lists))
     for i in range(len(tokens)):
+        if tokens[i].text.casefold() not in first_words:
+            continue
         for table, many in ((lists, True), (intro, False)):
             hit = phrase_at(tokens, i, table, fold_case=True)
             if not hit:
@@ -520,8 +523,12 @@ def _persons(text: str, tokens: list[Token], lang: LanguagePatterns, span: Span)
     fold_case = bool(lang.get("titles_lowercase_ok"))
     found: list[Candidate] = []
     n = len(tokens)
+    first_words = starters(titles)
     i = 0
     while i < n:
+        if tokens[i].text.casefold() not in first_words:
+            i += 1
+            continue
         hit = phrase_at(tokens, i, titles, fold_case=fold_case)
         if not hit:
             i += 1
@@ -611,7 +618,10 @@ def _cap_name_after(tokens: list[Token], k: int, lang: LanguagePatterns, limit: 
 def _honorific_persons(text: str, tokens: list[Token], lang: LanguagePatterns) -> list[Candidate]:
     found = []
     honorifics = lang.words("honorifics")
+    first_words = starters(honorifics)
     for i in range(len(tokens)):
+        if tokens[i].text.casefold() not in first_words:
+            continue
         hit = phrase_at(tokens, i, honorifics)
         if not hit:
             continue
@@ -656,8 +666,12 @@ def _clause_end(text: str, tokens: list[Token], k: int) -> int:
 
 def _credit_persons(text, tokens, lang) -> list[Candidate]:
     found = []
+    credits = lang.words("credits")
+    first_words = starters(credits)
     for i in range(len(tokens)):
-        hit = phrase_at(tokens, i, lang.words("credits"))
+        if tokens[i].text.casefold() not in first_words:
+            continue
+        hit = phrase_at(tokens, i, credits)
         if not hit:
             continue
         k = i + hit[1]

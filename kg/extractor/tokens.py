@@ -124,6 +124,11 @@ def _index(phrases: dict[str, object] | list[str] | tuple[str, ...]) -> dict[str
     return index
 
 
+def starters(phrases) -> frozenset[str] | dict:
+    """The case-folded first words of ``phrases``: a token not in it starts none of them."""
+    return _index(phrases)
+
+
 def phrase_at(tokens: list[Token], i: int, phrases, *, fold_case: bool = False):
     """The longest phrase (as token texts) starting at token ``i``: (phrase, length) or None.
 
