@@ -71,3 +71,24 @@ def test_bad_threshold_is_a_clear_error(threshold: str, tmp_path: Path, capsys: 
     assert exit_.value.code == 2
     assert "merge-threshold" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Li Thomas", "Liu Thomas"), ("Đỗ Quốc Hương", "Đỗ Quốc Phương"), ("Dela Cruz Jing", "Dela Cruz Ming"),
+    ("Diễn đàn hợp tác kinh tế Trung Quốc - ASEAN", "Diễn đàn hợp tác kinh tế số ASEAN - Trung Quốc"),
+])
+def test_different_names_that_look_alike_stay_apart(a: str, b: str) -> None:
+    from kg.mapper.resolve import Resolver
+
+    resolver = Resolver()
+    resolver.register("https://w3id.org/cn-asean-kg/id/person/a", "person", a)
+    assert resolver.match("https://w3id.org/cn-asean-kg/id/person/b", "person", b) is None
+
+
+def test_a_misspelt_word_is_the_same_name() -> None:
+    from kg.mapper.resolve import Resolver
+
+    resolver = Resolver()
+    resolver.register("https://w3id.org/cn-asean-kg/id/organization/a", "organization", "Tsim Chuk Bun Fruit Company")
+    found = resolver.match("https://w3id.org/cn-asean-kg/id/organization/b", "organization", "Tsim Chuk Bun Fruits Company")
+    assert found and found[0].endswith("/a")

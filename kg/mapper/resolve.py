@@ -5,8 +5,9 @@ acronym in brackets, a name with and without its year). Across articles, lexicon
 their IRI and new ones get the IRI of their folded name, so exact repeats meet by construction.
 What is left are near-repeats ("Retno Marsuti" / "Retno Marsudi", "Tsim Chuk Bun Fruit Company" /
 "Tsim Chuk Bun Fruits Company"): a new name is taken for a known entity of the **same type**
-when the names are similar enough (rapidfuzz token-sort ratio ≥ the build's threshold) and
-every number in them is the same (the 21st and the 22nd Expo stay two). Each such merge leaves a
+when the names are similar enough (rapidfuzz token-sort ratio ≥ the build's threshold), every
+number in them is the same (the 21st and the 22nd Expo stay two), and they differ only by one
+misspelt word (a word more, or another short name such as "Li"/"Liu", is another thing). Each such merge leaves a
 ``kg:EntityResolution`` in the article's graph: the name, the entity, the score, the method.
 
 Resolution runs in the building process, article by article in a fixed order, so a graph
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,6 +44,19 @@ class Merge:
     source: str
     target: str
     score: float
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """The two names have the same words but one, and that one looks misspelt rather than
+    different: both at least five letters, same first letter, 80% alike ("Marsuti"/"Marsudi",
+    "Fruit"/"Fruits"). "Li Thomas"/"Liu Thomas", "Hương"/"Phương", or a word more or less
+    ("… kinh tế số …") are different names."""
+    left, right = Counter(a.split()), Counter(b.split())
+    only_a, only_b = list((left - right).elements()), list((right - left).elements())
+    if len(only_a) != 1 or len(only_b) != 1:
+        return False
+    x, y = only_a[0], only_b[0]
+    return min(len(x), len(y)) >= 5 and x[0] == y[0] and fuzz.ratio(x, y) >= 80
 
 
 class Resolver:
@@ -71,13 +86,11 @@ class Resolver:
         key = fold(name)
         if iri in known.values() or len(key) < _MIN_LENGTH or not known:
             return None
-        best = process.extractOne(key, list(known), scorer=fuzz.token_sort_ratio, score_cutoff=self.threshold)
-        if best is None:
-            return None
-        other, score, _ = best
-        if _NUMBERS.findall(other) != _NUMBERS.findall(key):
-            return None
-        return known[other], round(float(score), 1)
+        for other, score, _ in process.extract(key, list(known), scorer=fuzz.token_sort_ratio,
+                                               score_cutoff=self.threshold, limit=5):
+            if _NUMBERS.findall(other) == _NUMBERS.findall(key) and _one_typo(key, other):
+                return known[other], round(float(score), 1)
+        return None
 
     def resolve(self, summaries: Iterable[EntitySummary]) -> list[Merge]:
         """Decide the merges of one article's new entities, and learn its names."""
