@@ -437,7 +437,12 @@ def test_five_thousand_entities_in_chromium(big_out: Path, tmp_path: Path, artif
     result = _inspect(page, hover_node_id=hub, screenshot=artifacts_dir / "5000.png", timeout=300)
     _clean(result)
     assert result["nodes"] == 5000 and result["edges"] == relation_count(store)
-    assert "5,000 entities" in result["text"] and result["tooltip"]["text"].startswith(name)
+    assert "5,000 entities" in result["text"]
+    # at this density another node can lie over the hub; the tooltip must then be that node's
+    tooltip = result["tooltip"]
+    assert "Mentioned in" in tooltip["text"]
+    if tooltip.get("node_under_mouse") in (None, hub):
+        assert tooltip["text"].startswith(name)
     capped = _inspect(write_view(store, tmp_path / "capped.html"), screenshot=artifacts_dir / "capped.png")
     _clean(capped)
     assert capped["nodes"] == 2000
