@@ -19,28 +19,18 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, SKOS
+
+from kg.vocab import top_type_of
 
 ROOT = Path(__file__).resolve().parent.parent
 LEXICON_DIR = ROOT / "ontology" / "lexicon"
-ONTOLOGY_FILE = ROOT / "ontology" / "kg.ttl"
 SCRIPT = ROOT / "scripts" / "build_country_lexicon.py"
 
 KG = Namespace("https://w3id.org/cn-asean-kg/ontology#")
 ID = "https://w3id.org/cn-asean-kg/id/"
 WD = "http://www.wikidata.org/entity/"
 TOP_TYPES = ("Country", "Organization", "Person", "Forum", "Agreement", "Initiative", "Project", "Place", "Topic")
-# Used only when ontology/kg.ttl is missing; the ontology is the authority.
-FALLBACK_TOP = {
-    **{t: t for t in TOP_TYPES},
-    **dict.fromkeys(["GovernmentBody", "IntergovernmentalOrganization", "Company", "University", "ResearchInstitute",
-                     "MediaOrganization", "BusinessAssociation", "Alliance", "NonGovernmentalOrganization"], "Organization"),
-    **dict.fromkeys(["Expo", "Summit", "Conference", "Roundtable", "Dialogue", "Fair", "Camp", "ForumMeeting",
-                     "ForumSeries"], "Forum"),
-    **dict.fromkeys(["TradeAgreement", "Protocol", "Treaty", "Memorandum", "Law", "Resolution", "ActionPlan",
-                     "MasterPlan", "Statement"], "Agreement"),
-    **dict.fromkeys(["City", "Province", "Region", "Site"], "Place"),
-}
 NAME_PREDICATES = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, KG.acronym)
 IRI_PATTERN = re.compile(r"^https://w3id\.org/cn-asean-kg/id/([a-z]+)/([a-z0-9]+(?:-[a-z0-9]+)*)$")
 TOPIC_SCHEME = URIRef(ID + "topic/scheme")
@@ -85,29 +75,9 @@ def lexicon() -> Graph:
     return merged
 
 
-@cache
 def top_of() -> dict[str, str]:
-    """Local class name -> top type, from the rdfs:subClassOf of ontology/kg.ttl."""
-    if not ONTOLOGY_FILE.exists():
-        return dict(FALLBACK_TOP)
-    onto = Graph()
-    onto.parse(ONTOLOGY_FILE, format="turtle")
-    parents: dict[str, set[str]] = defaultdict(set)
-    for sub, sup in onto.subject_objects(RDFS.subClassOf):
-        if str(sub).startswith(str(KG)) and str(sup).startswith(str(KG)):
-            parents[str(sub)[len(KG):]].add(str(sup)[len(KG):])
-    result = {t: t for t in TOP_TYPES}
-    for cls in parents:
-        todo, seen = [cls], set()
-        while todo:
-            current = todo.pop()
-            if current in TOP_TYPES:
-                result[cls] = current
-                break
-            if current not in seen:
-                seen.add(current)
-                todo.extend(parents.get(current, ()))
-    return result
+    """Local class name -> top type: the ontology's own hierarchy, as the builder reads it."""
+    return top_type_of()
 
 
 def kg_classes(graph: Graph, subject: URIRef) -> list[str]:

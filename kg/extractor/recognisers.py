@@ -20,7 +20,7 @@ from kg.datafiles import patterns
 from kg.extractor.candidates import Candidate
 from kg.extractor.model import Span
 from kg.extractor.normalise import fold
-from kg.extractor.tokens import LanguagePatterns, Token, language, phrase_at, starters, tokenize
+from kg.extractor.tokens import LanguagePatterns, Token, language, phrase_at, phrase_hits, starters, tokenize
 from kg.lexicon import load_lexicon
 from kg.vocab import top_type_of
 
@@ -617,15 +617,8 @@ def _cap_name_after(tokens: list[Token], k: int, lang: LanguagePatterns, limit: 
 
 def _honorific_persons(text: str, tokens: list[Token], lang: LanguagePatterns) -> list[Candidate]:
     found = []
-    honorifics = lang.words("honorifics")
-    first_words = starters(honorifics)
-    for i in range(len(tokens)):
-        if tokens[i].text.casefold() not in first_words:
-            continue
-        hit = phrase_at(tokens, i, honorifics)
-        if not hit:
-            continue
-        k = i + hit[1]
+    for i, _, length in phrase_hits(tokens, lang.words("honorifics")):
+        k = i + length
         last = _cap_name_after(tokens, k, lang)
         if last is not None and last > k - (1 if lang.code == "vi" else 0):
             if last - k + 1 >= 2:
@@ -666,15 +659,8 @@ def _clause_end(text: str, tokens: list[Token], k: int) -> int:
 
 def _credit_persons(text, tokens, lang) -> list[Candidate]:
     found = []
-    credits = lang.words("credits")
-    first_words = starters(credits)
-    for i in range(len(tokens)):
-        if tokens[i].text.casefold() not in first_words:
-            continue
-        hit = phrase_at(tokens, i, credits)
-        if not hit:
-            continue
-        k = i + hit[1]
+    for i, _, length in phrase_hits(tokens, lang.words("credits")):
+        k = i + length
         last = _cap_name_after(tokens, k, lang, 3)
         if last is not None and last > k and (last + 1 >= len(tokens) or tokens[last + 1].text in {"/", ",", ")"}):
             cand = _person(text, tokens, k, last, "pattern:credit", None)

@@ -129,6 +129,16 @@ def starters(phrases) -> frozenset[str] | dict:
     return _index(phrases)
 
 
+def phrase_hits(tokens: list[Token], phrases, *, fold_case: bool = False):
+    """(index, phrase, length) of every phrase of ``phrases`` that starts in ``tokens``."""
+    first_words = starters(phrases)
+    for i, tok in enumerate(tokens):
+        if tok.text.casefold() in first_words:
+            hit = phrase_at(tokens, i, phrases, fold_case=fold_case)
+            if hit:
+                yield i, hit[0], hit[1]
+
+
 def phrase_at(tokens: list[Token], i: int, phrases, *, fold_case: bool = False):
     """The longest phrase (as token texts) starting at token ``i``: (phrase, length) or None.
 
