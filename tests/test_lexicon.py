@@ -41,19 +41,9 @@ ALLOWED_SHARED: dict[tuple[str, str], str] = {}
 
 # -- helpers ---------------------------------------------------------------------------------------
 def fold(text: str) -> str:
-    """Lower case, Latin letters without accents, punctuation as spaces (as the matcher compares)."""
-    out = []
-    for char in unicodedata.normalize("NFC", text):
-        if char in "đĐ":
-            out.append("d")
-        elif char.isalnum():
-            base = unicodedata.normalize("NFD", char)[0]
-            out.append(base.lower() if base.isascii() else char.lower())
-        elif unicodedata.category(char).startswith("M"):
-            out.append(char)
-        else:
-            out.append(" ")
-    return re.sub(r"\s+", " ", "".join(out)).strip()
+    """The generator's folding (lower case, no accents, punctuation as spaces), which the
+    duplicate-name checks must share with the file they check."""
+    return _generator().fold(text)
 
 
 def lexicon_files() -> list[Path]:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from kg.build import BuildReport, build, print_progress
 from kg.errors import KGError
-from kg.parallel import Shard, default_workers
 from kg.mapper.resolve import DEFAULT_THRESHOLD
-from kg.vocab import TOP_TYPES, top_type_of
+from kg.parallel import Shard, default_workers
 from kg.paths import DEFAULT_OUT, SEEDS_DIR
 from kg.reader import DEFAULT_MAX_BYTES
+from kg.vocab import TOP_TYPES, top_type_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:

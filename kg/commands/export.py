@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kg.commands import add_out_option
 from kg.export import FORMATS, export
-from kg.paths import DEFAULT_OUT
 from kg.store import GraphStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export the graph as Turtle, TriG, N-Triples or N-Quads")
     p.add_argument("file", type=Path, help="file to write; the format follows the extension (.ttl .trig .nt .nq)")
-    p.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="the built output folder (default: out/)")
+    add_out_option(p)
     p.add_argument("--format", choices=tuple(FORMATS), help="format, if the extension does not say")
     p.set_defaults(func=run)
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from kg.paths import DEFAULT_OUT
+from kg.commands import add_out_option
 from kg.push import MERGED_GRAPH, push
 from kg.query import Endpoint
 from kg.store import GraphStore
@@ -28,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the store's SPARQL query endpoint, for the COUNT checks (Virtuoso: …/sparql)")
     p.add_argument("--graph-store", required=True, metavar="URL",
                    help="the store's Graph Store Protocol endpoint (Virtuoso: …/sparql-graph-crud-auth)")
-    p.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="the built output folder (default: out/)")
+    add_out_option(p)
     p.add_argument("--merged", nargs="?", const=MERGED_GRAPH, metavar="IRI",
                    help=f"send the union of all graphs as one graph (default IRI: {MERGED_GRAPH})")
     p.add_argument("--retries", type=int, default=3, help="extra tries when the store cannot be reached (default: 3)")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from kg.commands import add_out_option
 from kg.errors import KGError
-from kg.paths import DEFAULT_OUT
 from kg.query import FORMATS, Endpoint, bind, library, parse_params, render, resolve, run_local, run_remote
 from kg.store import GraphStore
 
@@ -25,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("query", nargs="?", help="query name (see --list), path to a .rq file, or SPARQL text")
     p.add_argument("--list", action="store_true", help="list the named queries, one line each")
-    p.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="the built output folder (default: out/)")
+    add_out_option(p)
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="bind ?NAME to VALUE: a string, or an IRI written <…> (repeatable)")
     p.add_argument("-f", "--format", choices=FORMATS,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from kg.paths import DEFAULT_OUT
+from kg.commands import add_out_option
 from kg.serve import SparqlServer
 from kg.store import GraphStore
 
@@ -16,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Answer SPARQL 1.1 Protocol queries (GET or POST) on http://127.0.0.1:PORT/sparql: "
                     "results as JSON, XML, CSV or TSV and graphs as Turtle or N-Triples, by the Accept "
                     "header. Updates are refused. Stop it with Ctrl-C.")
-    p.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="the built output folder (default: out/)")
+    add_out_option(p)
     p.add_argument("--port", type=int, default=7878, help="port to listen on (default: 7878; 0 picks a free one)")
     p.add_argument("-q", "--quiet", action="store_true", help="do not log each request on stderr")
     p.set_defaults(func=run)

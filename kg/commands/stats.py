@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
-from pathlib import Path
-
 from typing import TYPE_CHECKING
 
-from kg.paths import DEFAULT_OUT
+from kg.commands import add_out_option
 from kg.store import GraphStore
 
 if TYPE_CHECKING:
@@ -17,7 +15,7 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("stats", help="print the graph's size, entities per type and the most central entities")
-    p.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="the built output folder (default: out/)")
+    add_out_option(p)
     p.add_argument("--top", type=int, default=10, metavar="N", help="how many central entities to list (default: 10)")
     p.set_defaults(func=run)
 

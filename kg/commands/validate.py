@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kg.paths import DEFAULT_OUT
+from kg.commands import add_out_option
 from kg.store import GraphStore
 from kg.validate import validate
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="check the graph against the SHACL shapes (ontology/shapes.ttl)")
-    p.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="the built output folder (default: out/)")
+    add_out_option(p)
     p.add_argument("--report", type=Path, help="also write the SHACL report graph (Turtle) here")
     p.set_defaults(func=run)
 

@@ -6,8 +6,8 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from kg.commands import add_out_option
 from kg.errors import KGError
-from kg.paths import DEFAULT_OUT
 from kg.store import GraphStore
 from kg.vocab import TOP_TYPES
 
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Write a self-contained vis.js page of the built graph: the whole graph, the result of a "
                     "CONSTRUCT query, or the neighbourhood of an entity, narrowed by type and by article. "
                     "Large views get a precomputed layout; above --max-nodes the most central part is kept.")
-    p.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT, help="the built output folder (default: out/)")
+    add_out_option(p)
     p.add_argument("--html", type=Path, help="page to write (default: OUT/graph.html)")
     p.add_argument("--title", help="the page's title")
     what = p.add_argument_group("what to show")
