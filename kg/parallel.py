@@ -25,8 +25,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 
-import pyoxigraph as ox
-
 from kg.errors import KGError
 from kg.extractor import extract
 from kg.mapper import EntitySummary, map_article, summarise
@@ -58,8 +56,7 @@ def process(source: Source) -> Outcome:
     except ArticleError as exc:
         return Outcome(source.stem, source.path, skipped=exc.skipped)
     extraction = extract(article)
-    quads = map_article(article, extraction)
-    return Outcome(source.stem, source.path, nquads=ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
+    return Outcome(source.stem, source.path, nquads=map_article(article, extraction).encode(),
                    summaries=summarise(extraction.entities.values()),
                    warnings=[*article.warnings, *extraction.warnings])
 

@@ -132,10 +132,10 @@ def test_any_text_gives_a_graph_that_parses_back_has_true_offsets_and_passes_sha
         except ArticleError:
             return
         extraction = extract(article)
-        quads = map_article(article, extraction)
+        nquads = map_article(article, extraction)
+        quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))  # the mapper writes the text itself
+        assert len(quads) == nquads.count("\n")
         quads += describe_entities(summarise(extraction.entities.values()), lexicon)
-        nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-        assert set(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)) == set(quads)
         trig = ox.serialize(quads, format=ox.RdfFormat.TRIG)
         assert sum(1 for _ in Dataset().parse(data=trig, format="trig").quads()) == len(set(quads))
         spans: dict[ox.NamedNode, dict[str, object]] = {}

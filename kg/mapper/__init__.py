@@ -8,7 +8,7 @@ describes the entities it names in the shared ``graph/entities`` graph.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -16,18 +16,26 @@ import pyoxigraph as ox
 from kg.dates import PartialDate
 from kg.extractor.model import Entity, Extraction
 from kg.lexicon import Lexicon
-from kg.mapper.iris import article_node, entity_node, graph_node, span_node
-from kg.mapper.literals import date_literal, integer, xsd
+from kg.mapper.iris import article_iri, entity_node, entity_ref, graph_iri, span_iri
+from kg.mapper.literals import date_literal
+from kg.mapper.nquads import QuadLines, iri, literal, typed
 from kg.reader import Article
-from kg.vocab import DCTERMS, ENTITIES_GRAPH, KG, NIF, RDF, RDFS, SCHEMA, SKOS
+from kg.vocab import DCTERMS, ENTITIES_GRAPH, KG, KG_NS, NIF, RDF, RDFS, SCHEMA, SKOS, XSD
 
 _TYPE = ox.NamedNode(RDF + "type")
 _LABEL = ox.NamedNode(RDFS + "label")
 _PREF = ox.NamedNode(SKOS + "prefLabel")
-_ALT = ox.NamedNode(SKOS + "altLabel")
-_BEGIN = ox.NamedNode(NIF + "beginIndex")
-_END = ox.NamedNode(NIF + "endIndex")
-_ANCHOR = ox.NamedNode(NIF + "anchorOf")
+
+# the article graph's terms, as N-Quads text
+_RDF_TYPE = iri(RDF + "type")
+_ALT = iri(SKOS + "altLabel")
+_BEGIN, _END, _ANCHOR = (iri(NIF + name) for name in ("beginIndex", "endIndex", "anchorOf"))
+_SUBJECT, _PREDICATE, _OBJECT = (iri(RDF + name) for name in ("subject", "predicate", "object"))
+_MENTION, _ASSERTION, _OBSERVATION, _SENTENCE = (iri(KG_NS + name) for name in
+                                                 ("Mention", "Assertion", "Observation", "Sentence"))
+_DENOTES, _IN_ARTICLE, _IN_SENTENCE, _EVIDENCE, _ABOUT = (
+    iri(KG_NS + name) for name in ("denotes", "inArticle", "inSentence", "evidence", "about"))
+_KG_VALUE, _KG_UNIT, _KG_MEASURE, _KG_PERIOD = (iri(KG_NS + name) for name in ("value", "unit", "measure", "period"))
 _DATE_RELATIONS = {"startDate", "endDate", "date"}
 
 
@@ -44,105 +52,103 @@ class EntitySummary:
     """Language of ``name``."""
 
 
-def map_article(article: Article, extraction: Extraction) -> list[ox.Quad]:
-    """All quads of the article's named graph."""
-    g = graph_node(article.stem)
-    a = article_node(article.stem)
-    quads: list[ox.Quad] = []
-
-    def add(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
-        quads.append(ox.Quad(s, p, o, g))
-
+def map_article(article: Article, extraction: Extraction) -> str:
+    """All quads of the article's named graph, as N-Quads text (see :mod:`kg.mapper.nquads`)."""
+    out = QuadLines(graph_iri(article.stem))
+    add = out.add
+    a = iri(article_iri(article.stem))
     _describe_article(article, a, add)
-    language = article.language if article.language != "und" else ""
+    language = article.language if article.language != "und" else None
+    sentences = [iri(span_iri(article.stem, "char", s.begin, s.end)) for s in extraction.sentences]
     cited: set[int] = set()
     for entity in extraction.entities.values():
-        node = entity_node(entity.key)
-        add(node, _TYPE, KG[entity.cls])
+        node = iri(entity_ref(entity.key))
+        add(node, _RDF_TYPE, iri(KG_NS + entity.cls))
         for surface in sorted({m.surface for m in entity.mentions}):
-            add(node, _ALT, ox.Literal(surface, language=language) if language else ox.Literal(surface))
+            add(node, _ALT, literal(surface, language=language))
         for mention in entity.mentions:
-            m = span_node(article.stem, "mention", mention.begin, mention.end)
-            add(m, _TYPE, KG.Mention)
-            add(m, KG.denotes, node)
-            add(m, KG.inArticle, a)
-            add(m, _BEGIN, integer(mention.begin, non_negative=True))
-            add(m, _END, integer(mention.end, non_negative=True))
-            add(m, _ANCHOR, ox.Literal(mention.surface))
-            add(m, KG.inSentence, _sentence_node(article, extraction, mention.sentence))
+            m = iri(span_iri(article.stem, "mention", mention.begin, mention.end))
+            add(m, _RDF_TYPE, _MENTION)
+            add(m, _DENOTES, node)
+            add(m, _IN_ARTICLE, a)
+            add(m, _BEGIN, _index(mention.begin))
+            add(m, _END, _index(mention.end))
+            add(m, _ANCHOR, literal(mention.surface))
+            add(m, _IN_SENTENCE, sentences[mention.sentence])
             cited.add(mention.sentence)
     for fact in extraction.facts:
-        subject = entity_node(fact.subject)
-        predicate = KG[fact.relation]
+        subject = iri(entity_ref(fact.subject))
+        predicate = iri(KG_NS + fact.relation)
         obj = _object(fact.relation, fact.object, fact.object_is_entity)
         add(subject, predicate, obj)
-        digest = hashlib.sha1(f"{subject.value} {predicate.value} {obj}".encode()).hexdigest()[:16]
-        assertion = ox.NamedNode(f"{a.value}#fact-{digest}")
-        add(assertion, _TYPE, KG.Assertion)
-        add(assertion, ox.NamedNode(RDF + "subject"), subject)
-        add(assertion, ox.NamedNode(RDF + "predicate"), predicate)
-        add(assertion, ox.NamedNode(RDF + "object"), obj)
-        add(assertion, KG.evidence, _sentence_node(article, extraction, fact.sentence))
-        add(assertion, KG.inArticle, a)
+        # the digest is of the terms as Oxigraph writes them (``<iri>``, ``"lit"@en``)
+        digest = hashlib.sha1(f"{subject[1:-1]} {predicate[1:-1]} {obj}".encode()).hexdigest()[:16]
+        assertion = iri(f"{a[1:-1]}#fact-{digest}")
+        add(assertion, _RDF_TYPE, _ASSERTION)
+        add(assertion, _SUBJECT, subject)
+        add(assertion, _PREDICATE, predicate)
+        add(assertion, _OBJECT, obj)
+        add(assertion, _EVIDENCE, sentences[fact.sentence])
+        add(assertion, _IN_ARTICLE, a)
         cited.add(fact.sentence)
     for figure in extraction.figures:
-        obs = span_node(article.stem, "figure", figure.begin, figure.end)
-        add(obs, _TYPE, KG.Observation)
-        add(obs, KG.inArticle, a)
-        add(obs, KG.value, ox.Literal(format(figure.value, "f"), datatype=xsd("decimal")))
-        add(obs, KG.unit, ox.Literal(figure.unit))
-        add(obs, KG.measure, ox.Literal(figure.measure, language="en"))
+        obs = iri(span_iri(article.stem, "figure", figure.begin, figure.end))
+        add(obs, _RDF_TYPE, _OBSERVATION)
+        add(obs, _IN_ARTICLE, a)
+        add(obs, _KG_VALUE, typed(format(figure.value, "f"), "decimal"))
+        add(obs, _KG_UNIT, literal(figure.unit))
+        add(obs, _KG_MEASURE, literal(figure.measure, language="en"))
         if figure.period:
             year = figure.period.isdigit() and len(figure.period) == 4
-            add(obs, KG.period, ox.Literal(figure.period, datatype=xsd("gYear" if year else "string")))
-        add(obs, _ANCHOR, ox.Literal(figure.surface))
-        add(obs, _BEGIN, integer(figure.begin, non_negative=True))
-        add(obs, _END, integer(figure.end, non_negative=True))
-        add(obs, KG.evidence, _sentence_node(article, extraction, figure.sentence))
+            add(obs, _KG_PERIOD, typed(figure.period, "gYear" if year else "string"))
+        add(obs, _ANCHOR, literal(figure.surface))
+        add(obs, _BEGIN, _index(figure.begin))
+        add(obs, _END, _index(figure.end))
+        add(obs, _EVIDENCE, sentences[figure.sentence])
         for key in figure.about:
-            add(obs, KG.about, entity_node(key))
+            add(obs, _ABOUT, iri(entity_ref(key)))
         cited.add(figure.sentence)
     for index in sorted(cited):
         span = extraction.sentences[index]
-        s = _sentence_node(article, extraction, index)
-        add(s, _TYPE, KG.Sentence)
-        add(s, KG.inArticle, a)
-        add(s, _BEGIN, integer(span.begin, non_negative=True))
-        add(s, _END, integer(span.end, non_negative=True))
-        add(s, _ANCHOR, ox.Literal(article.body[span.begin:span.end]))
-    return quads
+        s = sentences[index]
+        add(s, _RDF_TYPE, _SENTENCE)
+        add(s, _IN_ARTICLE, a)
+        add(s, _BEGIN, _index(span.begin))
+        add(s, _END, _index(span.end))
+        add(s, _ANCHOR, literal(article.body[span.begin:span.end]))
+    return out.text()
 
 
-def _describe_article(article: Article, a: ox.NamedNode, add) -> None:
-    add(a, _TYPE, KG.Article)
-    add(a, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(article.stem))
-    add(a, KG.fileName, ox.Literal(article.path.replace("\\", "/").rsplit("/", 1)[-1]))
-    add(a, KG.contentHash, ox.Literal(article.content_hash))
-    add(a, ox.NamedNode(DCTERMS + "language"), ox.Literal(article.language))
-    add(a, ox.NamedNode(SCHEMA + "articleBody"), ox.Literal(article.body))
+def _describe_article(article: Article, a: str, add: Callable[[str, str, str], None]) -> None:
+    add(a, _RDF_TYPE, iri(KG_NS + "Article"))
+    add(a, iri(DCTERMS + "identifier"), literal(article.stem))
+    add(a, iri(KG_NS + "fileName"), literal(article.path.replace("\\", "/").rsplit("/", 1)[-1]))
+    add(a, iri(KG_NS + "contentHash"), literal(article.content_hash))
+    add(a, iri(DCTERMS + "language"), literal(article.language))
+    add(a, iri(SCHEMA + "articleBody"), literal(article.body))
     if article.title:
-        add(a, ox.NamedNode(DCTERMS + "title"), ox.Literal(article.title))
+        add(a, iri(DCTERMS + "title"), literal(article.title))
     if article.published:
-        add(a, ox.NamedNode(SCHEMA + "datePublished"), date_literal(article.published))
+        add(a, iri(SCHEMA + "datePublished"), str(date_literal(article.published)))
     if article.source_url:
-        add(a, ox.NamedNode(SCHEMA + "url"), ox.NamedNode(article.source_url))
+        add(a, iri(SCHEMA + "url"), iri(article.source_url))
 
 
-def _sentence_node(article: Article, extraction: Extraction, index: int) -> ox.NamedNode:
-    span = extraction.sentences[index]
-    return span_node(article.stem, "char", span.begin, span.end)
+def _index(value: int) -> str:
+    """An offset into the body: ``xsd:nonNegativeInteger``."""
+    return f'"{value}"^^<{XSD}nonNegativeInteger>'
 
 
-def _object(relation: str, value, is_entity: bool) -> ox.NamedNode | ox.Literal:
+def _object(relation: str, value, is_entity: bool) -> str:
     if is_entity:
-        return entity_node(value)
+        return iri(entity_ref(value))
     if relation in _DATE_RELATIONS and isinstance(value, PartialDate):
-        return date_literal(value)
+        return str(date_literal(value))
     if relation == "edition":
-        return integer(int(value))
+        return typed(str(int(value)), "integer")
     if relation == "role":
-        return ox.Literal(str(value), language="en")
-    return ox.Literal(str(value))
+        return literal(str(value), language="en")
+    return literal(str(value))
 
 
 def summarise(entities: Iterable[Entity]) -> list[EntitySummary]:

@@ -30,25 +30,37 @@ def new_key(type_: str, name: str) -> str:
     return f"{NEW_PREFIX}{type_}:{slugify(name)}"
 
 
-def entity_node(key: str) -> ox.NamedNode:
+def entity_ref(key: str) -> str:
     """IRI of an extracted entity key (a lexicon IRI, or ``new:Type:slug``)."""
     if key.startswith(NEW_PREFIX):
         type_, slug = key[len(NEW_PREFIX):].split(":", 1)
-        return ox.NamedNode(entity_iri(type_, slug))
-    return ox.NamedNode(key)
+        return entity_iri(type_, slug)
+    return key
+
+
+def entity_node(key: str) -> ox.NamedNode:
+    return ox.NamedNode(entity_ref(key))
+
+
+def article_iri(stem: str) -> str:
+    return ARTICLE_NS + _safe(stem)
 
 
 def article_node(stem: str) -> ox.NamedNode:
-    return ox.NamedNode(ARTICLE_NS + _safe(stem))
+    return ox.NamedNode(article_iri(stem))
+
+
+def graph_iri(stem: str) -> str:
+    return GRAPH_NS + _safe(stem)
 
 
 def graph_node(stem: str) -> ox.NamedNode:
-    return ox.NamedNode(GRAPH_NS + _safe(stem))
+    return ox.NamedNode(graph_iri(stem))
 
 
-def span_node(stem: str, kind: str, begin: int, end: int) -> ox.NamedNode:
+def span_iri(stem: str, kind: str, begin: int, end: int) -> str:
     """A span of the article body: ``#char=b,e`` for sentences, ``#mention=b,e`` for mentions."""
-    return ox.NamedNode(f"{ARTICLE_NS}{_safe(stem)}#{kind}={begin},{end}")
+    return f"{ARTICLE_NS}{_safe(stem)}#{kind}={begin},{end}"
 
 
 @lru_cache(maxsize=256)

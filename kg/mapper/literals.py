@@ -1,4 +1,4 @@
-"""Typed literals for the values facts carry (dates at their precision, integers, roles)."""
+"""Dates as typed literals, as precise as the text was."""
 
 from __future__ import annotations
 
@@ -9,12 +9,7 @@ import pyoxigraph as ox
 from kg.dates import PartialDate
 from kg.vocab import XSD
 
-_XSD = {name: ox.NamedNode(XSD + name) for name in
-        ("date", "gYearMonth", "gYear", "integer", "nonNegativeInteger", "decimal", "string", "anyURI")}
-
-
-def xsd(name: str) -> ox.NamedNode:
-    return _XSD.get(name) or ox.NamedNode(XSD + name)
+_XSD = {name: ox.NamedNode(XSD + name) for name in ("date", "gYearMonth", "gYear")}
 
 
 def date_literal(value: PartialDate | date) -> ox.Literal:
@@ -27,6 +22,3 @@ def date_literal(value: PartialDate | date) -> ox.Literal:
     kind = {10: "date", 7: "gYearMonth", 4: "gYear"}[len(iso)]
     return ox.Literal(iso, datatype=_XSD[kind])
 
-
-def integer(value: int, *, non_negative: bool = False) -> ox.Literal:
-    return ox.Literal(str(value), datatype=_XSD["nonNegativeInteger" if non_negative else "integer"])

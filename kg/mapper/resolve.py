@@ -28,8 +28,9 @@ from rapidfuzz import fuzz, process
 from kg.extractor.normalise import fold
 from kg.lexicon import Lexicon
 from kg.mapper import EntitySummary
-from kg.mapper.iris import NEW_PREFIX, article_node, entity_node, graph_node
-from kg.vocab import ENTITIES_GRAPH, ID_NS, KG, RDF, RDFS, XSD
+from kg.mapper.iris import NEW_PREFIX, article_iri, entity_node, graph_iri
+from kg.mapper.nquads import QuadLines, iri, literal, typed
+from kg.vocab import ENTITIES_GRAPH, ID_NS, KG_NS, RDF, RDFS
 
 DEFAULT_THRESHOLD = 90.0
 _MIN_LENGTH = 8
@@ -112,25 +113,25 @@ def apply_merges(stem: str, nquads: bytes, merges: list[Merge]) -> bytes:
     """The article's N-Quads with merged entities renamed, and the evidence of each merge added."""
     if not merges:
         return nquads
-    renamed = {m.source: ox.NamedNode(m.target) for m in merges}
-
-    def term(t):
-        return renamed.get(t.value, t) if isinstance(t, ox.NamedNode) else t
-
-    quads = [ox.Quad(term(q.subject), q.predicate, term(q.object), q.graph_name)
-             for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)]
-    graph, article = graph_node(stem), article_node(stem)
+    renamed = {iri(m.source): iri(m.target) for m in merges}
+    out = QuadLines(graph_iri(stem))
+    tail = len(f" <{graph_iri(stem)}> .")
+    for line in nquads.decode("utf-8").splitlines():
+        # subject and predicate are IRIs, which hold no space: the object is the rest
+        subject, predicate, obj = line[:-tail].split(" ", 2)
+        out.add(renamed.get(subject, subject), predicate, renamed.get(obj, obj))
+    article = article_iri(stem)
     for merge in merges:
         digest = hashlib.sha1(f"{merge.source} {merge.target}".encode()).hexdigest()[:12]
-        node = ox.NamedNode(f"{article.value}#resolution-{digest}")
-        for p, o in ((ox.NamedNode(RDF + "type"), KG.EntityResolution),
-                     (KG.resolvedName, ox.Literal(merge.name)),
-                     (KG.resolvedTo, ox.NamedNode(merge.target)),
-                     (KG.score, ox.Literal(f"{merge.score:.1f}", datatype=ox.NamedNode(XSD + "decimal"))),
-                     (KG.method, ox.Literal("fuzzy")),
-                     (KG.inArticle, article)):
-            quads.append(ox.Quad(node, p, o, graph))
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        node = iri(f"{article}#resolution-{digest}")
+        for p, o in ((RDF + "type", iri(KG_NS + "EntityResolution")),
+                     (KG_NS + "resolvedName", literal(merge.name)),
+                     (KG_NS + "resolvedTo", iri(merge.target)),
+                     (KG_NS + "score", typed(f"{merge.score:.1f}", "decimal")),
+                     (KG_NS + "method", literal("fuzzy")),
+                     (KG_NS + "inArticle", iri(article))):
+            out.add(node, iri(p), o)
+    return out.text().encode("utf-8")
 
 
 def merged_summaries(summaries: list[EntitySummary], merges: list[Merge]) -> list[EntitySummary]:

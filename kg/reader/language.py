@@ -13,7 +13,9 @@ from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
 from kg.datafiles import patterns
 
-_SAMPLE_CHARS = 3000
+_SAMPLE_CHARS = 1000
+"""About 150 words, plenty to tell these languages apart: on 305 articles (the seeds and generated
+ones) 1,000 characters gave the same language as 3,000 in 0.5 ms instead of 1.4 ms an article."""
 
 
 @cache
