@@ -17,16 +17,16 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import KGError
-from kg.export import export, write_atomically
+from kg.export import INDEX_FILE, BlockFiles, article_blocks, write_atomically
 from kg.lexicon import load_lexicon
-from kg.mapper import describe_entities
+from kg.mapper import EntitySummary, describe_entities
 from kg.mapper.resolve import DEFAULT_THRESHOLD, Resolver, apply_merges, merged_summaries
 from kg.mapper.iris import entity_node, graph_node
 from kg.paths import ONTOLOGY_DIR, ROOT
@@ -97,37 +97,17 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
         report.full = not incremental
         existing = store.articles()
         lexicon = load_lexicon()
-        entities_graph = ox.NamedNode(ENTITIES_GRAPH)
-        seen: dict[str, str] = {}
-        copies: dict[str, str] = {}
-        summaries = []
-        sources: list[Source] = []
-        for path in files:
-            for item in read_sources(path, max_bytes=max_bytes):
-                if isinstance(item, Skipped):
-                    report.skipped.append(item)
-                    continue
-                stem, digest = item.stem, item.content_hash
-                if stem in seen:
-                    report.skipped.append(Skipped(item.path, "same id", f"same article id as {seen[stem]}: "
-                                                                        "article ids must be unique"))
-                    continue
-                if digest in copies:
-                    report.skipped.append(Skipped(item.path, "duplicate", f"same bytes as {copies[digest]}"))
-                    continue
-                copies[digest] = item.path
-                if shard is not None and not shard.holds(stem):
-                    continue
-                seen[stem] = item.path
-                if stem in existing and existing[stem][0] == digest:
-                    report.unchanged += 1
-                    continue
-                sources.append(item)
+        order, todo = _survey(files, existing, shard, max_bytes, report)
+        names = ["graph.trig", "graph.nq"] if shard else ["graph.ttl", "graph.trig"]
+        exports = BlockFiles(staging.dir, out_dir, names, list(order), set(existing), store)
         resolver = Resolver.from_store(store.store, lexicon, merge_threshold)
+        summaries: dict[str, EntitySummary] = {}
+        total = sum(map(len, todo.values()))
         with store.writer() as writer:
-            for number, outcome in enumerate(process_all(sources, workers=workers), 1):
+            outcomes = process_all(_reread(todo, max_bytes), workers=workers, exports=tuple(names))
+            for number, outcome in enumerate(outcomes, 1):
                 if progress:
-                    progress(number, len(sources), outcome.path)
+                    progress(number, total, outcome.path)
                 if outcome.skipped is not None:
                     report.skipped.append(outcome.skipped)
                     continue
@@ -137,34 +117,90 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
                     report.warnings.append(f"{outcome.path}: no entity found; the article is kept")
                 merges = resolver.resolve(outcome.summaries)
                 report.merges += len(merges)
-                writer.replace(graph_node(outcome.stem), apply_merges(outcome.stem, outcome.nquads, merges))
-                summaries.extend(merged_summaries(outcome.summaries, merges))
+                nquads, blocks = outcome.nquads, outcome.blocks
+                if merges:
+                    nquads = apply_merges(outcome.stem, nquads, merges)
+                    blocks = article_blocks(nquads, names)
+                writer.replace(graph_node(outcome.stem), nquads)
+                exports.add(outcome.stem, blocks)
+                for summary in merged_summaries(outcome.summaries, merges):
+                    _remember(summaries, summary)
                 if outcome.stem in existing:
                     report.replaced += 1
                 else:
                     report.added += 1
         for stem, (_, graph) in existing.items():
-            if stem not in seen:
+            if stem not in order:
                 store.drop_graph(graph)
                 report.removed += 1
-        _refresh_entities(store, entities_graph, summaries, lexicon)
+        _refresh_entities(store, ox.NamedNode(ENTITIES_GRAPH), summaries.values(), lexicon)
         store.flush()
         report.entities = store.type_counts()
         report.triples = store.count()
         # a shard is one part of a graph: no merged Turtle or view of its own, N-Quads for bulk loaders
-        names = ["graph.trig", "graph.nq"] if shard else ["graph.ttl", "graph.trig"]
-        for name in names:
-            export(store, staging.path(name))
+        exports.finish(staging.path(INDEX_FILE))
         if html and shard is None:
             from kg.view import write_view
             write_view(store, staging.path("graph.html"))
             names.append("graph.html")
         write_atomically(staging.path(FINGERPRINT_FILE), current.encode())
-        del writer, store  # closes the new store: no reader may open a store a writer still holds
-        staging.publish([*names, FINGERPRINT_FILE])
+        del writer, store, exports  # closes the new store: no reader may open a store a writer still holds
+        staging.publish([*names, INDEX_FILE, FINGERPRINT_FILE])
         report.outputs = [out_dir / name for name in names]
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _survey(files: list[Path], existing: dict[str, tuple[str, ox.NamedNode]], shard: Shard | None,
+            max_bytes: int, report: BuildReport) -> tuple[dict[str, None], dict[Path, dict[str, str]]]:
+    """Every article the new graph holds, in file order, and the new or changed ones by file.
+
+    Only ids and hashes are kept: the bytes of the articles to build are read again when a
+    worker is ready for them, so memory does not grow with the corpus.
+    """
+    order: dict[str, None] = {}
+    copies: dict[str, str] = {}
+    todo: dict[Path, dict[str, str]] = {}
+    where: dict[str, str] = {}
+    for path in files:
+        for item in read_sources(path, max_bytes=max_bytes):
+            if isinstance(item, Skipped):
+                report.skipped.append(item)
+                continue
+            stem, digest = item.stem, item.content_hash
+            if stem in where:
+                report.skipped.append(Skipped(item.path, "same id", f"same article id as {where[stem]}: "
+                                                                    "article ids must be unique"))
+                continue
+            if digest in copies:
+                report.skipped.append(Skipped(item.path, "duplicate", f"same bytes as {copies[digest]}"))
+                continue
+            copies[digest] = item.path
+            if shard is not None and not shard.holds(stem):
+                continue
+            where[stem] = item.path
+            order[stem] = None
+            if stem in existing and existing[stem][0] == digest:
+                report.unchanged += 1
+            else:
+                todo.setdefault(path, {})[stem] = digest
+    return order, todo
+
+
+def _reread(todo: dict[Path, dict[str, str]], max_bytes: int) -> Iterator[Source]:
+    """The sources of the articles to build (id → hash by file), read again, in file order."""
+    for path, wanted in todo.items():
+        for item in read_sources(path, max_bytes=max_bytes):
+            if isinstance(item, Source) and wanted.get(item.stem) == item.content_hash:
+                del wanted[item.stem]
+                yield item
+
+
+def _remember(summaries: dict[str, EntitySummary], summary: EntitySummary) -> None:
+    """Keep one summary an entity: the first, unless a later one comes from the lexicon."""
+    known = summaries.get(summary.key)
+    if known is None or (summary.from_lexicon and not known.from_lexicon):
+        summaries[summary.key] = summary
 
 
 _MENTIONED = f"SELECT DISTINCT ?e WHERE {{ ?m <{KG_NS}denotes> ?e }}"

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from kg.errors import KGError
+from kg.export import article_blocks
 from kg.extractor import extract
 from kg.mapper import EntitySummary, map_article, summarise
 from kg.reader import ArticleError, Skipped, Source, parse_source
@@ -43,37 +44,41 @@ class Outcome:
     path: str
     nquads: bytes = b""
     """The article's named graph in N-Quads (empty when it was skipped)."""
+    blocks: dict[str, bytes] = field(default_factory=dict)
+    """The article's block of each export file (:func:`kg.export.article_blocks`)."""
     summaries: list[EntitySummary] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: Skipped | None = None
     """Why the source gave no article, or ``None``."""
 
 
-def process(source: Source) -> Outcome:
-    """parse → extract → map one source."""
+def process(source: Source, exports: tuple[str, ...] = ()) -> Outcome:
+    """parse → extract → map one source, and serialise its blocks of the ``exports`` files."""
     try:
         article = parse_source(source)
     except ArticleError as exc:
         return Outcome(source.stem, source.path, skipped=exc.skipped)
     extraction = extract(article)
-    return Outcome(source.stem, source.path, nquads=map_article(article, extraction).encode(),
+    nquads = map_article(article, extraction).encode()
+    return Outcome(source.stem, source.path, nquads=nquads, blocks=article_blocks(nquads, exports),
                    summaries=summarise(extraction.entities.values()),
                    warnings=[*article.warnings, *extraction.warnings])
 
 
-def _process_chunk(sources: list[Source]) -> list[Outcome]:
-    return [process(source) for source in sources]
+def _process_chunk(sources: list[Source], exports: tuple[str, ...]) -> list[Outcome]:
+    return [process(source, exports) for source in sources]
 
 
-def process_all(sources: Iterable[Source], *, workers: int = 1) -> Iterator[Outcome]:
-    """The outcome of every source, in the order of ``sources`` (read lazily).
+def process_all(sources: Iterable[Source], *, workers: int = 1, exports: tuple[str, ...] = ()) -> Iterator[Outcome]:
+    """The outcome of every source, in the order of ``sources`` (read lazily), with the
+    blocks of the ``exports`` files.
 
     With one worker the sources are processed in this process (no start-up cost, easy to
     profile); with more, in a pool of ``workers`` processes started by a fork server, so no child
     inherits the parent's open store or its threads.
     """
     if workers <= 1:
-        yield from map(process, sources)
+        yield from (process(source, exports) for source in sources)
         return
     iterator = iter(sources)
     chunks = iter(lambda: list(islice(iterator, CHUNK)), [])
@@ -82,7 +87,7 @@ def process_all(sources: Iterable[Source], *, workers: int = 1) -> Iterator[Outc
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: deque[Future[list[Outcome]]] = deque()
         for chunk in chunks:
-            pending.append(pool.submit(_process_chunk, chunk))
+            pending.append(pool.submit(_process_chunk, chunk, exports))
             if len(pending) >= workers * _IN_FLIGHT_PER_WORKER:
                 yield from pending.popleft().result()
         while pending:

@@ -11,6 +11,7 @@ dropping and reloading exactly one graph.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -97,14 +98,16 @@ class GraphStore:
 
 
 class GraphWriter:
-    """Replaces article graphs in batches through Oxigraph's bulk loader.
+    """Replaces article graphs in batches through Oxigraph's bulk loader, in a background thread.
 
     The bulk loader writes sorted index files straight into RocksDB, about twice as fast as
     transactional inserts, but each call has a fixed cost (new files, then compaction), so one
     call per article is slower than plain inserts: graphs are gathered as N-Quads and loaded
-    ``batch_bytes`` at a time. Loads are not transactional; a build that dies half-way must not
-    trust the store (the build forgets its fingerprint before writing, so the next build is a
-    full one). Use as a context manager, or call :meth:`close`, so the last batch is written.
+    ``batch_bytes`` at a time. A load runs in a thread (Oxigraph releases the GIL), so the
+    building process goes on gathering the next batch meanwhile; one load at a time. Loads are
+    not transactional, which is why a build writes into a new store version that is published
+    only when complete (:mod:`kg.staging`). Use as a context manager, or call :meth:`close`,
+    so the last batch is written and a failed load is raised.
     """
 
     def __init__(self, store: GraphStore, *, batch_bytes: int = 64 * 1024 * 1024) -> None:
@@ -112,6 +115,8 @@ class GraphWriter:
         self.batch_bytes = batch_bytes
         self._batch: list[bytes] = []
         self._size = 0
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load")
+        self._loading: Future[None] | None = None
 
     def replace(self, graph: ox.NamedNode, nquads: bytes) -> None:
         """Drop ``graph`` now and load ``nquads`` (that graph's quads) with the next batch."""
@@ -122,12 +127,23 @@ class GraphWriter:
             self._load()
 
     def _load(self) -> None:
+        self._wait()
         if self._batch:
-            self.store.store.bulk_load(b"".join(self._batch), format=ox.RdfFormat.N_QUADS)
+            data = b"".join(self._batch)
+            self._loading = self._pool.submit(self.store.store.bulk_load, data, format=ox.RdfFormat.N_QUADS)
         self._batch, self._size = [], 0
 
+    def _wait(self) -> None:
+        if self._loading is not None:
+            loading, self._loading = self._loading, None
+            loading.result()
+
     def close(self) -> None:
-        self._load()
+        try:
+            self._load()
+            self._wait()
+        finally:
+            self._pool.shutdown(wait=True)
 
     def __enter__(self) -> "GraphWriter":
         return self
@@ -135,3 +151,5 @@ class GraphWriter:
     def __exit__(self, *exc: object) -> None:
         if exc[0] is None:
             self.close()
+        else:
+            self._pool.shutdown(wait=True)

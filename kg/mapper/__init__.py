@@ -18,7 +18,7 @@ from kg.extractor.model import Entity, Extraction
 from kg.lexicon import Lexicon
 from kg.mapper.iris import article_iri, entity_node, entity_ref, graph_iri, span_iri
 from kg.mapper.literals import date_literal
-from kg.mapper.nquads import QuadLines, iri, literal, typed
+from kg.mapper.nquads import QuadLines, decimal, iri, literal, typed
 from kg.reader import Article
 from kg.vocab import DCTERMS, ENTITIES_GRAPH, KG, KG_NS, NIF, RDF, RDFS, SCHEMA, SKOS, XSD
 
@@ -95,7 +95,7 @@ def map_article(article: Article, extraction: Extraction) -> str:
         obs = iri(span_iri(article.stem, "figure", figure.begin, figure.end))
         add(obs, _RDF_TYPE, _OBSERVATION)
         add(obs, _IN_ARTICLE, a)
-        add(obs, _KG_VALUE, typed(format(figure.value, "f"), "decimal"))
+        add(obs, _KG_VALUE, decimal(figure.value))
         add(obs, _KG_UNIT, literal(figure.unit))
         add(obs, _KG_MEASURE, literal(figure.measure, language="en"))
         if figure.period:
@@ -135,8 +135,9 @@ def _describe_article(article: Article, a: str, add: Callable[[str, str, str], N
 
 
 def _index(value: int) -> str:
-    """An offset into the body: ``xsd:nonNegativeInteger``."""
-    return f'"{value}"^^<{XSD}nonNegativeInteger>'
+    """An offset into the body. Written as ``xsd:integer``, the form Oxigraph stores every integer
+    type in, so the exported files (written from these lines) and the store hold the same literal."""
+    return f'"{value}"^^<{XSD}integer>'
 
 
 def _object(relation: str, value, is_entity: bool) -> str:

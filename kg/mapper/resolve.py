@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process
@@ -29,7 +30,7 @@ from kg.extractor.normalise import fold
 from kg.lexicon import Lexicon
 from kg.mapper import EntitySummary
 from kg.mapper.iris import NEW_PREFIX, article_iri, entity_node, graph_iri
-from kg.mapper.nquads import QuadLines, iri, literal, typed
+from kg.mapper.nquads import QuadLines, decimal, iri, literal
 from kg.vocab import ENTITIES_GRAPH, ID_NS, KG_NS, RDF, RDFS
 
 DEFAULT_THRESHOLD = 90.0
@@ -127,7 +128,7 @@ def apply_merges(stem: str, nquads: bytes, merges: list[Merge]) -> bytes:
         for p, o in ((RDF + "type", iri(KG_NS + "EntityResolution")),
                      (KG_NS + "resolvedName", literal(merge.name)),
                      (KG_NS + "resolvedTo", iri(merge.target)),
-                     (KG_NS + "score", typed(f"{merge.score:.1f}", "decimal")),
+                     (KG_NS + "score", decimal(Decimal(f"{merge.score:.1f}"))),
                      (KG_NS + "method", literal("fuzzy")),
                      (KG_NS + "inArticle", iri(article))):
             out.add(node, iri(p), o)
