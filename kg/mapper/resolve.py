@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pyoxigraph as ox
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from kg.extractor.normalise import fold
 from kg.lexicon import Lexicon
@@ -61,6 +61,16 @@ def _one_typo(a: str, b: str) -> bool:
     return min(len(x), len(y)) >= 5 and x[0] == y[0] and fuzz.ratio(x, y) >= 80
 
 
+def _gaps(name: str) -> set[str]:
+    """The keys under which :func:`_one_typo` partners of ``name`` meet: the name less one word
+    that could be the misspelt one (five letters or more), with that word's first letter.
+    Two names with the same words but one share such a key, so a new name is compared with a
+    handful of known ones rather than with every name of its type."""
+    words = name.split()
+    return {" ".join(sorted(words[:i] + words[i + 1:])) + "|" + word[0]
+            for i, word in enumerate(words) if len(word) >= 5}
+
+
 class Resolver:
     """The new (non-lexicon) entities known so far, by top type, and how to match a new name."""
 
@@ -68,6 +78,11 @@ class Resolver:
         self.threshold = threshold
         self._names: dict[str, dict[str, str]] = {}
         """type → folded name → IRI."""
+        self._near: dict[str, dict[str, list[str]]] = {}
+        """type → gap key (:func:`_gaps`) → folded names, in the order they were learnt."""
+        self._rank: dict[str, dict[str, int]] = {}
+        """type → folded name → when it was learnt (ties go to the earlier name)."""
+        self._iris: set[str] = set()
 
     @classmethod
     def from_store(cls, store: ox.Store, lexicon: Lexicon, threshold: float = DEFAULT_THRESHOLD) -> "Resolver":
@@ -80,19 +95,33 @@ class Resolver:
         return resolver
 
     def register(self, iri: str, type_: str, name: str) -> None:
-        self._names.setdefault(type_.lower(), {}).setdefault(fold(name), iri)
+        names = self._names.setdefault(type_.lower(), {})
+        key = fold(name)
+        if key in names:
+            return
+        names[key] = iri
+        self._rank.setdefault(type_.lower(), {})[key] = len(names)
+        self._iris.add(iri)
+        near = self._near.setdefault(type_.lower(), {})
+        for gap in _gaps(key):
+            near.setdefault(gap, []).append(key)
 
     def match(self, iri: str, type_: str, name: str) -> tuple[str, float] | None:
-        """The known entity a new name stands for, with the score, or None."""
+        """The known entity a new name stands for, with the score, or None: the most similar
+        name (the first learnt among equals) that passes every test."""
         known = self._names.get(type_.lower(), {})
         key = fold(name)
-        if iri in known.values() or len(key) < _MIN_LENGTH or not known:
+        if iri in self._iris or len(key) < _MIN_LENGTH or not known:
             return None
-        for other, score, _ in process.extract(key, list(known), scorer=fuzz.token_sort_ratio,
-                                               score_cutoff=self.threshold, limit=5):
-            if _NUMBERS.findall(other) == _NUMBERS.findall(key) and _one_typo(key, other):
-                return known[other], round(float(score), 1)
-        return None
+        near = self._near[type_.lower()]
+        best: tuple[float, str] | None = None
+        rank = self._rank[type_.lower()]
+        for other in sorted({other for gap in _gaps(key) for other in near.get(gap, ())}, key=rank.__getitem__):
+            score = fuzz.token_sort_ratio(key, other)
+            if (score >= self.threshold and (best is None or score > best[0])
+                    and _NUMBERS.findall(other) == _NUMBERS.findall(key) and _one_typo(key, other)):
+                best = (score, other)
+        return (known[best[1]], round(float(best[0]), 1)) if best else None
 
     def resolve(self, summaries: Iterable[EntitySummary]) -> list[Merge]:
         """Decide the merges of one article's new entities, and learn its names."""
