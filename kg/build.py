@@ -60,12 +60,24 @@ class BuildReport:
     full: bool = False
 
 
-def fingerprint() -> str:
-    """Hash of everything besides the articles that decides what a build produces."""
-    digest = hashlib.sha256()
+_GRAPH_CODE = ("reader", "extractor", "mapper", "build.py", "parallel.py", "export.py", "store.py",
+               "dates.py", "lexicon.py", "vocab.py", "datafiles.py", "paths.py")
+"""The parts of the package that decide what a build writes (the query, view and command code
+does not: changing it must not rebuild a corpus)."""
+
+
+def fingerprinted_files() -> list[Path]:
+    """The code and data files whose bytes the build fingerprint covers."""
     package = Path(__file__).resolve().parent
-    files = sorted(list(package.rglob("*.py")) + [p for p in ONTOLOGY_DIR.rglob("*") if p.is_file()])
-    for path in files:
+    code = [p for part in _GRAPH_CODE for p in ((package / part).rglob("*.py") if (package / part).is_dir()
+                                                 else [package / part])]
+    return sorted(code + [p for p in ONTOLOGY_DIR.rglob("*") if p.is_file()])
+
+
+def fingerprint() -> str:
+    """Hash of everything besides the articles that decides the graph and the exported files."""
+    digest = hashlib.sha256()
+    for path in fingerprinted_files():
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

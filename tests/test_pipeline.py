@@ -12,7 +12,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg.build import build
-from kg.paths import SEEDS_DIR
+from kg.paths import ROOT, SEEDS_DIR
 from kg.store import GraphStore
 from kg.vocab import PREFIXES
 
@@ -195,6 +195,16 @@ def test_incremental_build_equals_full_rebuild_and_reads_only_what_changed(tmp_p
     store = GraphStore.open(out, read_only=True)
     assert not rows(store, 'SELECT ?a WHERE { ?a dcterms:identifier "005_extra" }')
     assert not rows(store, 'SELECT ?m WHERE { ?m nif:anchorOf "rondetafelconferentie" }')
+
+
+def test_the_fingerprint_covers_what_decides_the_graph_and_nothing_else() -> None:
+    """Editing the extractor or a lexicon rebuilds every article; editing a query or the view does not."""
+    from kg.build import fingerprinted_files
+
+    names = {path.relative_to(ROOT).as_posix() for path in fingerprinted_files()}
+    assert {"kg/extractor/recognisers.py", "kg/mapper/__init__.py", "kg/reader/language.py", "kg/export.py",
+            "ontology/kg.ttl", "ontology/lexicon/countries.ttl", "ontology/patterns/en.yaml"} <= names
+    assert not names & {"kg/view.py", "kg/query.py", "kg/cli.py", "kg/commands/build.py", "queries/people.rq"}
 
 
 def _assert_same_files_as_a_full_build(articles: Path, out: Path, full_out: Path) -> None:
