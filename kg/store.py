@@ -59,9 +59,9 @@ class GraphStore:
         self.drop_graph(graph)
         self.store.extend(quads)
 
-    def writer(self) -> "GraphWriter":
+    def writer(self, *, background: bool = True) -> "GraphWriter":
         """A bulk writer of whole article graphs (see :class:`GraphWriter`)."""
-        return GraphWriter(self)
+        return GraphWriter(self, background=background)
 
     def drop_graph(self, graph: ox.NamedNode) -> None:
         if self.store.contains_named_graph(graph):
@@ -103,19 +103,20 @@ class GraphWriter:
     The bulk loader writes sorted index files straight into RocksDB, about twice as fast as
     transactional inserts, but each call has a fixed cost (new files, then compaction), so one
     call per article is slower than plain inserts: graphs are gathered as N-Quads and loaded
-    ``batch_bytes`` at a time. A load runs in a thread (Oxigraph releases the GIL), so the
-    building process goes on gathering the next batch meanwhile; one load at a time. Loads are
+    ``batch_bytes`` at a time. With ``background``, a load runs in a thread (Oxigraph releases
+    the GIL), so the building process goes on gathering the next batch meanwhile, one load at a
+    time; without, loads run in the caller's thread and the build keeps to one core. Loads are
     not transactional, which is why a build writes into a new store version that is published
     only when complete (:mod:`kg.staging`). Use as a context manager, or call :meth:`close`,
     so the last batch is written and a failed load is raised.
     """
 
-    def __init__(self, store: GraphStore, *, batch_bytes: int = 64 * 1024 * 1024) -> None:
+    def __init__(self, store: GraphStore, *, batch_bytes: int = 64 * 1024 * 1024, background: bool = True) -> None:
         self.store = store
         self.batch_bytes = batch_bytes
         self._batch: list[bytes] = []
         self._size = 0
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load")
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load") if background else None
         self._loading: Future[None] | None = None
 
     def replace(self, graph: ox.NamedNode, nquads: bytes) -> None:
@@ -129,8 +130,11 @@ class GraphWriter:
     def _load(self) -> None:
         self._wait()
         if self._batch:
-            data = b"".join(self._batch)
-            self._loading = self._pool.submit(self.store.store.bulk_load, data, format=ox.RdfFormat.N_QUADS)
+            data, load = b"".join(self._batch), self.store.store.bulk_load
+            if self._pool is None:
+                load(data, format=ox.RdfFormat.N_QUADS)
+            else:
+                self._loading = self._pool.submit(load, data, format=ox.RdfFormat.N_QUADS)
         self._batch, self._size = [], 0
 
     def _wait(self) -> None:
@@ -143,6 +147,10 @@ class GraphWriter:
             self._load()
             self._wait()
         finally:
+            self._stop()
+
+    def _stop(self) -> None:
+        if self._pool is not None:
             self._pool.shutdown(wait=True)
 
     def __enter__(self) -> "GraphWriter":
@@ -152,4 +160,4 @@ class GraphWriter:
         if exc[0] is None:
             self.close()
         else:
-            self._pool.shutdown(wait=True)
+            self._stop()
