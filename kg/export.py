@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -37,8 +39,9 @@ import pyoxigraph as ox
 
 from kg.errors import KGError
 from kg.mapper.iris import graph_node
+from kg.mapper.nquads import statements
 from kg.store import GraphStore
-from kg.vocab import ARTICLE_NS, ENTITIES_GRAPH, PREFIXES
+from kg.vocab import ARTICLE_NS, ENTITIES_GRAPH, PREFIXES, RDF, XSD
 
 FORMATS = {
     "turtle": (ox.RdfFormat.TURTLE, ".ttl", False),
@@ -142,22 +145,79 @@ def _serialize(items: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: str) -> byte
     return _without_prefixes(ox.serialize(items, format=rdf_format, prefixes=prefixes))
 
 
+_RDF_TYPE = f"<{RDF}type>"
+_PLAIN_LOCAL = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_XSD_INTEGER = f'"^^<{XSD}integer>'
+
+
+@lru_cache(maxsize=1024)
+def _vocabulary_term(term: str) -> str:
+    """A predicate or class as ``prefix:local`` when it is in a declared namespace and its
+    local name needs no escaping; ``rdf:type`` as ``a``; anything else as it is."""
+    if term == _RDF_TYPE:
+        return "a"
+    for prefix, namespace in PREFIXES.items():
+        if term.startswith(namespace, 1) and _PLAIN_LOCAL.match(term, 1 + len(namespace), len(term) - 1):
+            return f"{prefix}:{term[1 + len(namespace):-1]}"
+    return term
+
+
+def _object_term(term: str, predicate: str) -> str:
+    """An object in Turtle: classes compacted, integers bare, XML Schema datatypes as ``xsd:``."""
+    if predicate == _RDF_TYPE:
+        return _vocabulary_term(term)
+    if term.endswith(_XSD_INTEGER):
+        return term[1:-len(_XSD_INTEGER)]
+    if term.endswith(">") and term.startswith('"'):  # a typed literal: its datatype follows the last quote
+        quote = term.rindex('"')
+        datatype = _vocabulary_term(term[quote + 3:])
+        return f"{term[:quote + 1]}^^{datatype}"
+    return term
+
+
+def _statements_text(rows: Iterable[tuple[str, str, str, str]], indent: str) -> str:
+    """Turtle statements, one subject after another (``;`` within a subject's run)."""
+    out: list[str] = []
+    previous = None
+    for subject, predicate, obj, _ in rows:
+        pair = f"{_vocabulary_term(predicate)} {_object_term(obj, predicate)}"
+        if subject == previous:
+            out.append(f" ;\n{indent}\t{pair}")
+        else:
+            if previous is not None:
+                out.append(" .\n")
+            out.append(f"{indent}{subject} {pair}")
+            previous = subject
+    if previous is not None:
+        out.append(" .\n")
+    return "".join(out)
+
+
 def article_blocks(nquads: bytes, names: Iterable[str]) -> dict[str, bytes]:
     """One article's block of each file in ``names`` (see :data:`BLOCK_FORMATS`), from the
     N-Quads of its named graph: the whole graph in TriG and N-Quads; in the merged Turtle only
     the article's own nodes (article, mentions, sentences, assertions, figures), since what it
-    says about entities is written once for all articles at the end."""
-    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    says about entities is written once for all articles at the end.
+
+    Written from the N-Quads text, not parsed into terms first (that cost more than the rest of
+    the export): the terms are N-Triples terms, which Turtle reads as they are; predicates and
+    classes are written with the declared prefixes, integers bare."""
+    text = nquads.decode("utf-8")
+    rows = list(statements(text))
     blocks = {}
     for name in names:
         fmt = BLOCK_FORMATS[name]
         if fmt == "nquads":
             blocks[name] = nquads
         elif fmt == "trig":
-            blocks[name] = _serialize(quads, fmt)
+            blocks[name] = (f"{rows[0][3]} {{\n{_statements_text(rows, chr(9))}}}\n" if rows else "").encode()
         else:
-            blocks[name] = _serialize((q.triple for q in quads if q.subject.value.startswith(ARTICLE_NS)), fmt)
+            own = (row for row in rows if row[0].startswith(_ARTICLE_SUBJECT))
+            blocks[name] = _statements_text(own, "").encode()
     return blocks
+
+
+_ARTICLE_SUBJECT = f"<{ARTICLE_NS}"
 
 
 def _store_blocks(store: GraphStore, graph: ox.NamedNode, names: Iterable[str]) -> dict[str, bytes]:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from rdflib import Dataset
 
 from kg.extractor import extract
+from kg.export import article_blocks
 from kg.lexicon import load_lexicon
 from kg.mapper import describe_entities, map_article, summarise
 from kg.mapper.iris import article_node
@@ -28,7 +29,7 @@ from kg.reader.decode import clean
 from kg.reader.fields import article_id, clean_url
 from kg.store import GraphStore
 from kg.validate import validate
-from kg.vocab import NIF
+from kg.vocab import ARTICLE_NS, NIF, PREFIXES
 
 NAMES = [
     "Trung Quốc", "Thâm Quyến", "Việt Nam", "Hà Nội", "Bộ Công Thương", "Hội chợ Trung Quốc - ASEAN", "China",
@@ -135,6 +136,16 @@ def test_any_text_gives_a_graph_that_parses_back_has_true_offsets_and_passes_sha
         nquads = map_article(article, extraction)
         quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))  # the mapper writes the text itself
         assert len(quads) == nquads.count("\n")
+        # the store keeps every literal as written (canonical forms), so the files agree with it
+        store = ox.Store()
+        store.extend(quads)
+        assert set(store) == set(quads)
+        # the export blocks, written from the text too, hold the same statements
+        blocks = article_blocks(nquads.encode(), ["graph.trig", "graph.ttl"])
+        prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
+        assert set(ox.parse(prefixes + blocks["graph.trig"], format=ox.RdfFormat.TRIG)) == set(quads)
+        own = {q.triple for q in quads if q.subject.value.startswith(ARTICLE_NS)}
+        assert {q.triple for q in ox.parse(prefixes + blocks["graph.ttl"], format=ox.RdfFormat.TURTLE)} == own
         quads += describe_entities(summarise(extraction.entities.values()), lexicon)
         trig = ox.serialize(quads, format=ox.RdfFormat.TRIG)
         assert sum(1 for _ in Dataset().parse(data=trig, format="trig").quads()) == len(set(quads))

@@ -12,6 +12,7 @@ parse everything back and compare it with the store's copy.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from kg.vocab import XSD
@@ -63,3 +64,14 @@ class QuadLines:
 
     def __len__(self) -> int:
         return len(self._lines)
+
+
+def statements(nquads: str) -> Iterator[tuple[str, str, str, str]]:
+    """``(subject, predicate, object, graph)`` terms of N-Quads lines as Oxigraph or
+    :class:`QuadLines` write them (single spaces, every quad in a named graph). Subject,
+    predicate and graph are IRIs or blank nodes, which hold no space; the object is the rest."""
+    for line in nquads.splitlines():
+        if line:
+            body, graph, _ = line.rsplit(" ", 2)
+            subject, predicate, obj = body.split(" ", 2)
+            yield subject, predicate, obj, graph

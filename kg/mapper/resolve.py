@@ -30,7 +30,7 @@ from kg.extractor.normalise import fold
 from kg.lexicon import Lexicon
 from kg.mapper import EntitySummary
 from kg.mapper.iris import NEW_PREFIX, article_iri, entity_node, graph_iri
-from kg.mapper.nquads import QuadLines, decimal, iri, literal
+from kg.mapper.nquads import QuadLines, decimal, iri, literal, statements
 from kg.vocab import ENTITIES_GRAPH, ID_NS, KG_NS, RDF, RDFS
 
 DEFAULT_THRESHOLD = 90.0
@@ -145,10 +145,7 @@ def apply_merges(stem: str, nquads: bytes, merges: list[Merge]) -> bytes:
         return nquads
     renamed = {iri(m.source): iri(m.target) for m in merges}
     out = QuadLines(graph_iri(stem))
-    tail = len(f" <{graph_iri(stem)}> .")
-    for line in nquads.decode("utf-8").splitlines():
-        # subject and predicate are IRIs, which hold no space: the object is the rest
-        subject, predicate, obj = line[:-tail].split(" ", 2)
+    for subject, predicate, obj, _ in statements(nquads.decode("utf-8")):
         out.add(renamed.get(subject, subject), predicate, renamed.get(obj, obj))
     article = article_iri(stem)
     for merge in merges:
