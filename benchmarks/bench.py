@@ -338,7 +338,7 @@ def run(args: argparse.Namespace, save: Callable[[Results], None]) -> Results:
                                "load_average_at_start": os.getloadavg()})
     builds: dict[int, BuildRun] = {}
     previous: BuildRun | None = None
-    for n in [n for n in SIZES if n <= args.max_articles]:
+    for n in args.sizes:
         # a build's cost per article grows a little with the store: 1.3× leaves room for that,
         # and the corpus is written first (about 1 ms an article)
         estimate = 1.3 * n * previous.wall_s / previous.articles + n / 500 + 10 if previous else 0
@@ -355,13 +355,16 @@ def run(args: argparse.Namespace, save: Callable[[Results], None]) -> Results:
         _record(build, results)
         log(f"  {build.wall_s:.0f} s, {build.words_per_cpu_s:,.0f} words/CPU-s, {build.triples:,} triples")
         save(results)
+        if n == args.compare_at or n in QUERY_SIZES:
+            _queries_and_view(str(n), work / f"out-{n}", build.triples, work, args, budget, results)
         if n == args.compare_at:
-            _compare_at(n, build, corpus, work, args, budget, results)
-            save(results)
-    graphs = {str(n): (work / f"out-{n}", builds[n].triples) for n in builds if n in QUERY_SIZES}
+            _compare_stores(n, work, args, budget, results)
+        if n == args.workers_at:
+            _one_worker(n, build, corpus, work, args, budget, results)
+        save(results)
     for n in QUERY_SIZES:
         source = builds.get(args.compare_at)
-        if n in builds or n > args.max_articles or source is None:
+        if n in builds or n not in args.replicate or source is None:
             continue
         copies = n // args.compare_at
         if budget.allows(copies * source.wall_s / 4 + 30, f"graph of {n:,} replicated from {args.compare_at:,}", results):
@@ -369,16 +372,8 @@ def run(args: argparse.Namespace, save: Callable[[Results], None]) -> Results:
             label = f"{n} (replicated)"
             out = work / f"out-{n}-replicated"
             results.replicated[label] = replicate(work / f"out-{args.compare_at}", out, copies)
-            graphs[label] = (out, int(results.replicated[label]["triples"]))
-    for label, (out, triples) in graphs.items():
-        if budget.allows(len(_library()) * 5 + 30, f"queries on {label}", results):
-            log(f"queries on the {label}-article graph")
-            results.queries[label] = time_queries(out, timeout_s=args.query_timeout, budget=budget)
-        # the view reads the whole graph in Python: 16 s for 1.2M triples, 194 s for 12M
-        if budget.allows(20 + triples / 6e4, f"view of {label}", results):
-            log(f"view of the {VIEW_NODES:,} most central entities of {label} articles")
-            results.views[label] = _guarded(lambda: time_view(out, work / f"view-{label.split()[0]}.html"))
-        save(results)
+            _queries_and_view(label, out, int(results.replicated[label]["triples"]), work, args, budget, results)
+            save(results)
     results.seconds = time.perf_counter() - budget.started
     results.machine["load_average_at_end"] = os.getloadavg()
     return results
@@ -422,27 +417,36 @@ def _guarded(action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         return {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
 
 
-def _compare_at(n: int, build: BuildRun, corpus: Path, work: Path, args: argparse.Namespace,
-                budget: Budget, results: Results) -> None:
-    """At the comparison size: one-worker build, library queries, rdflib against pyoxigraph."""
-    if args.workers > 1 and budget.allows(1.1 * build.cpu_s + 10, f"--workers 1 build of {n:,}", results):
-        log(f"build {n:,} articles with 1 worker")
-        one = run_build(corpus, work / f"out-{n}-w1", articles=n, words=build.words, workers=1)
-        _record(one, results)
-        results.workers = {"articles": n, "workers": args.workers, "speed_up": one.wall_s / build.wall_s,
-                           "same_triples": one.triples == build.triples}
-    if budget.allows(60 + build.triples / 2e5, f"queries on {n:,}", results):
-        log(f"queries on the {n:,}-article graph")
-        results.queries[str(n)] = time_queries(work / f"out-{n}", timeout_s=args.query_timeout, budget=budget)
-    if budget.allows(20 + build.triples / 6e4, f"view of {n:,}", results):
-        log(f"view of the {VIEW_NODES:,} most central entities of {n:,} articles")
-        results.views[str(n)] = _guarded(lambda: time_view(work / f"out-{n}", work / f"view-{n}.html"))
+def _queries_and_view(label: str, out: Path, triples: int, work: Path, args: argparse.Namespace,
+                      budget: Budget, results: Results) -> None:
+    """Every library query, then the view of the most central entities, on one graph."""
+    if budget.allows(len(_library()) * 5 + 30, f"queries on {label}", results):
+        log(f"queries on the {label}-article graph")
+        results.queries[label] = time_queries(out, timeout_s=args.query_timeout, budget=budget)
+    if budget.allows(20 + triples / 6e5, f"view of {label}", results):
+        log(f"view of the {VIEW_NODES:,} most central entities of {label} articles")
+        results.views[label] = _guarded(lambda: time_view(out, work / f"view-{label.split()[0]}.html"))
+
+
+def _compare_stores(n: int, work: Path, args: argparse.Namespace, budget: Budget, results: Results) -> None:
+    """rdflib's memory store against pyoxigraph on the same queries and graph."""
     if str(n) in results.queries and budget.allows(args.rdflib_budget + 4 * args.query_timeout,
                                                      f"rdflib comparison on {n:,}", results):
         log(f"rdflib against pyoxigraph on {n:,} articles")
         results.stores = {"articles": n, **_guarded(lambda: compare_stores(
             work / f"out-{n}", work, results.queries[str(n)], timeout_s=args.query_timeout,
             budget_s=args.rdflib_budget))}
+
+
+def _one_worker(n: int, build: BuildRun, corpus: Path, work: Path, args: argparse.Namespace,
+                budget: Budget, results: Results) -> None:
+    """The same corpus built with one worker: the speed-up of ``--workers``."""
+    if args.workers > 1 and budget.allows(1.1 * build.cpu_s + 10, f"--workers 1 build of {n:,}", results):
+        log(f"build {n:,} articles with 1 worker")
+        one = run_build(corpus, work / f"out-{n}-w1", articles=n, words=build.words, workers=1)
+        _record(one, results)
+        results.workers = {"articles": n, "workers": args.workers, "speed_up": one.wall_s / build.wall_s,
+                           "same_triples": one.triples == build.triples}
 
 
 # --------------------------------------------------------------------------- reporting
@@ -492,13 +496,25 @@ def table(results: Results) -> str:
     return "\n".join(lines)
 
 
+def _sizes(text: str) -> list[int]:
+    try:
+        return sorted(int(part.replace("_", "")) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected sizes like 1000,10000") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark kg build, the store, the queries and the view.")
     parser.add_argument("--max-articles", type=int, default=SIZES[-1], help="largest corpus size (default 100000)")
+    parser.add_argument("--sizes", type=_sizes, help="corpus sizes to build, comma-separated "
+                        "(default 100,1000,10000,100000 up to --max-articles)")
     parser.add_argument("--budget-minutes", type=float, default=30.0, help="time budget of the whole run (default 30)")
     parser.add_argument("--workers", type=int, default=2, help="build processes (default 2)")
     parser.add_argument("--compare-at", type=int, default=1_000,
-                        help="size for the one-worker build and the rdflib comparison (default 1000)")
+                        help="size of the rdflib comparison (default 1000; its graph is also what is "
+                             "replicated when a query size was not built)")
+    parser.add_argument("--workers-at", type=int, default=10_000,
+                        help="size at which a one-worker build measures the speed-up of --workers (default 10000)")
     parser.add_argument("--query-timeout", type=float, default=20.0,
                         help="seconds a query may take, on either store (default 20; slower ones are stopped)")
     parser.add_argument("--rdflib-budget", type=float, default=240.0,
@@ -510,6 +526,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query-worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--query", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    # a query size that is not built is replicated from the comparison graph (not when --sizes chose)
+    args.replicate = [] if args.sizes else [n for n in QUERY_SIZES if n <= args.max_articles]
+    args.sizes = args.sizes or [n for n in SIZES if n <= args.max_articles]
     if args.query_worker:
         query_worker(args.query_worker, args.query, args.query_timeout)
         return 0
