@@ -56,6 +56,8 @@ class BuildReport:
     entities: dict[str, int] = field(default_factory=dict)
     triples: int = 0
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
+    """Wall seconds of the build's steps, in order (where the time of a big build goes)."""
     outputs: list[Path] = field(default_factory=list)
     full: bool = False
 
@@ -110,6 +112,7 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
         existing = store.articles()
         lexicon = load_lexicon()
         order, todo = _survey(files, existing, shard, max_bytes, report)
+        report.phases["survey"] = time.perf_counter() - started
         names = ["graph.trig", "graph.nq"] if shard else ["graph.ttl", "graph.trig"]
         exports = BlockFiles(staging.dir, out_dir, names, list(order), set(existing), store)
         resolver = Resolver.from_store(store.store, lexicon, merge_threshold)
@@ -142,6 +145,7 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
                     report.replaced += 1
                 else:
                     report.added += 1
+        report.phases["articles"] = time.perf_counter() - started - sum(report.phases.values())
         for stem, (_, graph) in existing.items():
             if stem not in order:
                 store.drop_graph(graph)
@@ -150,17 +154,21 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
         store.flush()
         report.entities = store.type_counts()
         report.triples = store.count()
+        report.phases["store"] = time.perf_counter() - started - sum(report.phases.values())
         # a shard is one part of a graph: no merged Turtle or view of its own, N-Quads for bulk loaders
         exports.finish(staging.path(INDEX_FILE))
+        report.phases["exports"] = time.perf_counter() - started - sum(report.phases.values())
         if html and shard is None:
             from kg.view import write_view
             write_view(store, staging.path("graph.html"))
             names.append("graph.html")
+            report.phases["view"] = time.perf_counter() - started - sum(report.phases.values())
         write_atomically(staging.path(FINGERPRINT_FILE), current.encode())
         del writer, store, exports  # closes the new store: no reader may open a store a writer still holds
         staging.publish([*names, INDEX_FILE, FINGERPRINT_FILE])
         report.outputs = [out_dir / name for name in names]
     report.seconds = time.perf_counter() - started
+    report.phases["publish"] = report.seconds - sum(report.phases.values())
     return report
 
 

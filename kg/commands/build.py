@@ -86,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
         print("entities: " + ", ".join(f"{t} {n}" for t, n in per_top_type(report.entities).items()))
     print(f"triples: {report.triples}")
     print("wrote: " + ", ".join(str(p) for p in report.outputs))
-    print(f"time: {report.seconds:.2f} s")
+    steps = ", ".join(f"{name} {seconds:.2f}" for name, seconds in report.phases.items())
+    print(f"time: {report.seconds:.2f} s ({steps})")
     if args.strict and report.skipped:
         print(f"kg: error: {len(report.skipped)} input(s) skipped (--strict)", file=sys.stderr)
         return 1
