@@ -9,6 +9,7 @@ through Babel, so a new language needs a line in ``ontology/patterns/dates.yaml`
 
 from __future__ import annotations
 
+import _sre
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -90,7 +91,7 @@ def calendar_words() -> frozenset[str]:
 @cache
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     config = patterns("dates")
-    months = "|".join(sorted(map(re.escape, _month_table()), key=len, reverse=True))
+    months = ignore_case_trie(_month_table()) or "|".join(sorted(map(re.escape, _month_table()), key=len, reverse=True))
     joiners = "|".join(map(re.escape, config["range_joiners"]))
     day_words = "|".join(map(re.escape, config["day_words"]))
     month_words = "|".join(map(re.escape, config["month_words"]))
@@ -99,27 +100,81 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     y = r"(?:1[89]\d\d|2[01]\d\d)"
     sfx = r"(?:st|nd|rd|th|e|ste|de)?"
     mon = rf"(?P<mon>{months})\.?"
+    # Each pattern opens with a look-ahead for the characters its matches can start with: it
+    # changes no match, and spares the engine trying the month names at every other position.
+    digit = "(?=[0-9])"
+    mon_first = _first_chars(_month_table())
+    day_first = _first_chars(config["day_words"])
     specs = [
-        ("iso", rf"\b(?P<y>{y})-(?P<m>0[1-9]|1[0-2])-(?P<d>{d})\b"),
+        ("iso", rf"(?=[12])\b(?P<y>{y})-(?P<m>0[1-9]|1[0-2])-(?P<d>{d})\b"),
         # 13-16 juli 2024 / 13 - 16 July
-        ("d-d mon y", rf"\b(?P<d>{d}){sfx}\s*(?:{joiners})\s*(?P<d2>{d}){sfx}\s+{mon}(?:,?\s+(?P<y>{y}))?\b"),
+        ("d-d mon y", rf"{digit}\b(?P<d>{d}){sfx}\s*(?:{joiners})\s*(?P<d2>{d}){sfx}\s+{mon}(?:,?\s+(?P<y>{y}))?\b"),
         # 12 July to 15 July 2023
-        ("d mon-d mon y", rf"\b(?P<d>{d}){sfx}\s+(?P<mon1>{months})\.?\s*(?:{joiners})\s*(?P<d2>{d}){sfx}\s+{mon}(?:,?\s+(?P<y>{y}))?\b"),
+        ("d mon-d mon y", rf"{digit}\b(?P<d>{d}){sfx}\s+(?P<mon1>{months})\.?\s*(?:{joiners})\s*(?P<d2>{d}){sfx}\s+{mon}(?:,?\s+(?P<y>{y}))?\b"),
         # ngày 28 tháng 11 năm 2025 / 28 tháng 11
-        ("vi long", rf"(?:\b(?:{day_words})\s+)?\b(?P<d>{d})\s+(?:{month_words})\s+(?P<m>0?[1-9]|1[0-2])\b(?:\s*(?:,\s*)?(?:{year_words})\s+(?P<y>{y}))?"),
+        ("vi long", rf"(?=[0-9{day_first}])(?:\b(?:{day_words})\s+)?\b(?P<d>{d})\s+(?:{month_words})\s+(?P<m>0?[1-9]|1[0-2])\b(?:\s*(?:,\s*)?(?:{year_words})\s+(?P<y>{y}))?"),
         # ngày 28/11/2025, 18/09/2025, 28/11 after a day word
-        ("d/m/y", rf"(?<!\d)(?P<d>{d})[/.](?P<m>0?[1-9]|1[0-2])[/.](?P<y>{y})\b"),
-        ("day-word d/m", rf"\b(?:{day_words})\s+(?P<d>{d})[/.](?P<m>0?[1-9]|1[0-2])\b(?![/.]\d)"),
+        ("d/m/y", rf"{digit}(?<!\d)(?P<d>{d})[/.](?P<m>0?[1-9]|1[0-2])[/.](?P<y>{y})\b"),
+        ("day-word d/m", rf"(?=[{day_first}])\b(?:{day_words})\s+(?P<d>{d})[/.](?P<m>0?[1-9]|1[0-2])\b(?![/.]\d)"),
         # tháng 11/2025, tháng 11 năm 2025
-        ("vi month", rf"\b(?:{month_words})\s+(?P<m>0?[1-9]|1[0-2])(?:/|\s+(?:{year_words})\s+)(?P<y>{y})\b"),
+        ("vi month", rf"(?=[{_first_chars(config['month_words'])}])\b(?:{month_words})\s+(?P<m>0?[1-9]|1[0-2])(?:/|\s+(?:{year_words})\s+)(?P<y>{y})\b"),
         # 17 september 2025 / 5 July
-        ("d mon y", rf"\b(?P<d>{d}){sfx}\s+{mon}(?:,?\s+(?P<y>{y}))?\b"),
+        ("d mon y", rf"{digit}\b(?P<d>{d}){sfx}\s+{mon}(?:,?\s+(?P<y>{y}))?\b"),
         # Jul 11, 2023 / September 5th
-        ("mon d y", rf"\b{mon}\s+(?P<d>{d}){sfx}\b(?:,?\s+(?P<y>{y}))?"),
+        ("mon d y", rf"(?=[{mon_first}])\b{mon}\s+(?P<d>{d}){sfx}\b(?:,?\s+(?P<y>{y}))?"),
         # July 2023
-        ("mon y", rf"\b{mon}\s+(?P<y>{y})\b"),
+        ("mon y", rf"(?=[{mon_first}])\b{mon}\s+(?P<y>{y})\b"),
     ]
     return [(name, re.compile(rx, re.IGNORECASE)) for name, rx in specs]
+
+
+def _trie_pattern(words) -> str:
+    """An alternation of ``words`` with shared beginnings factored out ("jan(?:uar[iy]?|…)?").
+
+    It matches what the plain alternation, longest word first, matches, and tries the words
+    that fit the text in the same order (a longer word before its own beginning), so the match
+    and the month read from it are the same; but the engine compares each character once
+    instead of once per word. The words are lower case, so no two differ only in case."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
+def ignore_case_trie(words) -> str | None:
+    """"Any of ``words``" for a case-insensitive regex, as :func:`_trie_pattern` of their
+    lower-case forms; it matches what the alternation of the words, longest first, matches,
+    since each character's lower-case form is what the regex engine folds it to (so the two
+    match the same characters). None when some character folds otherwise ("İ")."""
+    words = [w for w in words if w]
+    for word in words:
+        for char in word:
+            lower = char.lower()
+            if len(lower) != 1 or _sre.unicode_tolower(ord(char)) != ord(lower) \
+                    or _sre.unicode_tolower(ord(lower)) != ord(lower):
+                return None
+    return _trie_pattern(sorted({w.lower() for w in words}))
+
+
+def first_chars(words) -> str:
+    """A character class body of the lower-case first characters of ``words``."""
+    return _first_chars([w.lower() for w in words])
+
+
+def _first_chars(words) -> str:
+    """The first characters of ``words``, escaped for a character class."""
+    return "".join(sorted({re.escape(w[0]) for w in words if w}))
 
 
 def _int(value: str | None) -> int | None:
@@ -133,10 +188,15 @@ def _month(match: re.Match[str], group: str = "mon") -> int | None:
     return _month_table().get(name.lower().rstrip(".")) if name else None
 
 
+_ANY_DIGIT = re.compile(r"[0-9]")
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Every date or range in ``text``, leftmost-longest, without overlaps."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    if not _ANY_DIGIT.search(text):
+        return found  # every pattern reads at least one digit 0-9
     for name, pattern in _patterns():
         for match in pattern.finditer(text):
             begin, end = match.span()

@@ -15,7 +15,7 @@ from kg.datafiles import patterns
 from kg.extractor.candidates import Candidate, resolve_overlaps
 from kg.extractor.entities import EntityTable
 from kg.extractor.facts import extract_facts
-from kg.extractor.figures import currency_spans, extract_figures
+from kg.extractor.figures import amounts, currency_spans, extract_figures
 from kg.extractor.matcher import LexiconMatcher
 from kg.extractor.model import Extraction
 from kg.extractor.normalise import FoldedText
@@ -32,6 +32,7 @@ def _matcher() -> LexiconMatcher:
     return LexiconMatcher(load_lexicon())
 
 
+@cache
 def supported_languages() -> tuple[str, ...]:
     return tuple(patterns("languages")["extract"])
 
@@ -59,21 +60,28 @@ def extract(article: Article) -> Extraction:
     folded = FoldedText(text)
     candidates = [Candidate.from_hit(hit, lexicon) for hit in _matcher().find(text, folded)]
     language = article.language
-    if language in supported_languages():
+    supported = language in supported_languages()
+    if supported:
         candidates += recognise(text, language, extraction.sentences, candidates)
     else:
         extraction.warnings.append(
             f"{article.path}: language {language!r} has no extraction patterns; only lexicon names are extracted")
-    money = currency_spans(text)
-    chosen = [c for c in resolve_overlaps(candidates) if not any(b <= c.begin and c.end <= e for b, e in money)]
+    amount_matches = amounts(text)
+    money = currency_spans(text, amount_matches)
+    chosen = resolve_overlaps(candidates)
+    if money:
+        low, high = min(b for b, _ in money), max(e for _, e in money)
+        chosen = [c for c in chosen
+                  if c.begin < low or c.end > high or not any(b <= c.begin and c.end <= e for b, e in money)]
     table = EntityTable(text, extraction, lexicon, article.language)
     table.nested = _nested_names(chosen, candidates)
     table.add_all(chosen)
     table.link_aliases(folded)
     table.merge_coreferent()
-    if language in supported_languages():
+    if supported:
         extract_facts(text, language, extraction, table)
         extraction.figures.extend(extract_figures(text, language, extraction, table,
-                                                  article.published.year if article.published else None))
+                                                  article.published.year if article.published else None,
+                                                  amount_matches))
     table.finish()
     return extraction

@@ -36,8 +36,8 @@ class Candidate:
     def from_hit(cls, hit: LexiconHit, lexicon: Lexicon) -> "Candidate":
         entry = lexicon.entries[hit.iri]
         attrs: dict[str, object] = {"series": hit.iri} if entry.is_series else {}
-        return cls(hit.begin, hit.end, entry.type, entry.cls, entry.name, key=hit.iri,
-                   how="lexicon", priority=2 if hit.kind != "hidden" else 1, attrs=attrs)
+        return cls(hit.begin, hit.end, entry.type, entry.cls, entry.name, hit.iri,
+                   "lexicon", 2 if hit.kind != "hidden" else 1, attrs)
 
     @property
     def length(self) -> int:
@@ -52,7 +52,7 @@ class Candidate:
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates, longest first; topics may nest in names that hold them."""
-    ordered = sorted(candidates, key=lambda c: (-c.length, -c.priority, c.begin, c.type, c.key or ""))
+    ordered = sorted(candidates, key=lambda c: (c.begin - c.end, -c.priority, c.begin, c.type, c.key or ""))
     names = _Spans()
     topics = _Spans()
     kept: list[Candidate] = []
@@ -85,10 +85,16 @@ class _Spans:
         self._items: list[Candidate] = []
 
     def overlapping(self, cand: Candidate) -> list[Candidate]:
-        found = []
         k = bisect.bisect_left(self._begins, cand.end) - 1
-        while k >= 0 and self._items[k].end > cand.begin:
-            found.append(self._items[k])
+        if k < 0:
+            return []
+        items = self._items
+        begin = cand.begin
+        if items[k].end <= begin:
+            return []
+        found = []
+        while k >= 0 and items[k].end > begin:
+            found.append(items[k])
             k -= 1
         return found
 

@@ -51,23 +51,25 @@ class EntityTable:
         return new_key(cand.type, cand.name)
 
     def add(self, cand: Candidate) -> str:
-        key = self.key_for(cand)
+        key = cand.key or new_key(cand.type, cand.name)
         entities = self.extraction.entities
         entity = entities.get(key)
         if entity is None:
             entity = entities[key] = Entity(key=key, type=cand.type, cls=cand.cls, name=cand.name,
                                             from_lexicon=cand.key is not None,
                                             name_language=self._name_language(cand))
-        series = cand.attrs.get("series")
-        if series and series != key:
-            entity.series = str(series)
-        surface = self.text[cand.begin:cand.end]
-        mention = Mention(cand.begin, cand.end, surface, self.sentence_of(cand.begin), cand.how)
+        if cand.attrs:
+            series = cand.attrs.get("series")
+            if series and series != key:
+                entity.series = str(series)
+        begin, end = cand.begin, cand.end
+        surface = self.text[begin:end]
+        mention = Mention(begin, end, surface, max(0, bisect.bisect_right(self._starts, begin) - 1), cand.how)
         entity.mentions.append(mention)
         entity.labels.add(surface)
         self.mentions.append((mention, key))
-        self._taken.append((cand.begin, cand.end))
-        self._occupied[cand.begin:cand.end] = b"\x01" * (cand.end - cand.begin)
+        self._taken.append((begin, end))
+        self._occupied[begin:end] = b"\x01" * (end - begin)
         return key
 
     def _name_language(self, cand: Candidate) -> str:
@@ -112,9 +114,12 @@ class EntityTable:
         """Forget an entity and its mentions."""
         entity = self.extraction.entities.pop(key)
         spans = {(m.begin, m.end) for m in entity.mentions}
+        if not spans:
+            self.mentions = [(m, k) for m, k in self.mentions if k != key]
+            return
         self.mentions = [(m, k) for m, k in self.mentions if k != key]
         self._taken = [t for t in self._taken if t not in spans]
-        self._forget_spans()
+        self._forget_spans(spans)
 
     def entity_for(self, cand: Candidate) -> Entity:
         """The entity a candidate names, adding it (and its mention) when new."""
@@ -127,11 +132,24 @@ class EntityTable:
     def is_free(self, begin: int, end: int) -> bool:
         return self._occupied.find(1, begin, end) == -1
 
-    def _forget_spans(self) -> None:
-        """Recompute where mentions stand after some were taken back."""
-        self._occupied = bytearray(len(self.text))
-        for begin, end in self._taken:
-            self._occupied[begin:end] = b"\x01" * (end - begin)
+    def _forget_spans(self, spans: set[tuple[int, int]] | None = None) -> None:
+        """Recompute where mentions stand after some were taken back: everywhere, or only
+        within ``spans`` (the spans given up)."""
+        if spans is None:
+            self._occupied = bytearray(len(self.text))
+            for begin, end in self._taken:
+                self._occupied[begin:end] = b"\x01" * (end - begin)
+            return
+        occupied = self._occupied
+        for begin, end in spans:
+            occupied[begin:end] = bytes(end - begin)
+        low = min(b for b, _ in spans)
+        high = max(e for _, e in spans)
+        for begin, end in [t for t in self._taken if t[0] < high and low < t[1]]:
+            for b, e in spans:
+                if begin < e and b < end:
+                    occupied[begin:end] = b"\x01" * (end - begin)
+                    break
 
     # -- aliases ------------------------------------------------------------------------
     def link_aliases(self, folded: FoldedText) -> None:
@@ -149,10 +167,10 @@ class EntityTable:
                 aliases.setdefault(mention.surface, key)
         for alias, key in sorted(aliases.items(), key=lambda kv: -len(kv[0])):
             entity = self.extraction.entities[key]
-            for match in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", self.text):
-                if self.is_free(match.start(), match.end()):
+            for begin, end in _whole_word_occurrences(self.text, alias):
+                if self.is_free(begin, end):
                     how = "acronym" if alias.isupper() else "repeat"
-                    self.add(Candidate(match.start(), match.end(), entity.type, entity.cls, entity.name,
+                    self.add(Candidate(begin, end, entity.type, entity.cls, entity.name,
                                        key=key if entity.from_lexicon else None, how=how))
 
     def merge_coreferent(self) -> None:
@@ -207,6 +225,27 @@ class EntityTable:
         self.mentions.sort(key=lambda mk: (mk[0].begin, mk[0].end))
         for entity in self.extraction.entities.values():
             entity.mentions.sort(key=lambda m: (m.begin, m.end))
+
+
+def _joins_word(char: str) -> bool:
+    """A character that continues a word for an alias: what ``[\\w-]`` matches."""
+    return char.isalnum() or char == "_" or char == "-"
+
+
+def _whole_word_occurrences(text: str, alias: str):
+    """(begin, end) of each occurrence of ``alias`` not inside a longer word or hyphenated name,
+    left to right without overlaps: what ``(?<![\\w-])alias(?![\\w-])`` finds, with
+    ``str.find`` instead of a pattern compiled per alias."""
+    size = len(text)
+    width = len(alias)
+    position = text.find(alias)
+    while position >= 0:
+        end = position + width
+        if (position == 0 or not _joins_word(text[position - 1])) and (end == size or not _joins_word(text[end])):
+            yield position, end
+            position = text.find(alias, end)
+        else:
+            position = text.find(alias, position + 1)
 
 
 def same_name(a: str, b: str) -> bool:

@@ -13,8 +13,10 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from kg.datafiles import patterns
+from kg.dates import first_chars, ignore_case_trie
 from kg.extractor.entities import EntityTable
 from kg.extractor.model import Extraction, Figure
+from kg.extractor.sentences import matches_by_sentence
 
 _NUMBER = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -25,14 +27,36 @@ def _alternatives(words) -> str:
 
 
 @cache
+def _tables() -> tuple[dict, dict, dict, list[str], list[tuple[re.Pattern[str], str]]]:
+    """The word tables of ``figures.yaml`` as :func:`extract_figures` reads them: scales,
+    measures and counted nouns by lower-case word, this-year phrases, and a pattern per measure
+    word (in the file's order: the first found wins)."""
+    config = patterns("figures")
+    scales = {k.lower(): Decimal(str(v)) for k, v in config["scales"].items()}
+    measures = {k.lower(): v for k, v in config["measures"].items()}
+    counted = {k.lower(): v for k, v in config["counted"].items()}
+    this_year = [p.lower() for p in config["this_year"]]
+    measure_patterns = [(re.compile(rf"(?<!\w){re.escape(word)}"), m) for word, m in measures.items()]
+    return scales, measures, counted, this_year, measure_patterns
+
+
+@cache
+def _decimal_comma() -> frozenset[str]:
+    return frozenset(patterns("figures")["decimal_comma"])
+
+
+@cache
 def _compiled() -> tuple[re.Pattern[str], re.Pattern[str], dict]:
     config = patterns("figures")
     lower = {k.lower(): v for k, v in config["currencies"].items()}
-    scales = _alternatives(config["scales"])
-    currencies = _alternatives(config["currencies"])
+    scales = ignore_case_trie(config["scales"]) or _alternatives(config["scales"])
+    currencies = ignore_case_trie(config["currencies"]) or _alternatives(config["currencies"])
     counted = _alternatives(config["counted"])
+    # An amount starts with a currency sign or a digit: the look-ahead changes no match and
+    # spares the engine the rest of the pattern at every other position.
+    starts = first_chars(config["currencies"]) + r"\d"
     amount = re.compile(
-        rf"(?<![\w.,])(?:(?P<sign>{currencies})\s?)?(?P<number>{_NUMBER})(?:\s+(?P<scale>{scales}))?"
+        rf"(?=[{starts}])(?<![\w.,])(?:(?P<sign>{currencies})\s?)?(?P<number>{_NUMBER})(?:\s+(?P<scale>{scales}))?"
         rf"(?:\s+(?P<currency>{currencies})(?!\w))?", re.IGNORECASE)
     count = re.compile(rf"\s+(?:\w+\s+){{0,3}}?(?P<noun>{counted})(?!\w)", re.IGNORECASE)
     return amount, count, {**config, "currencies": lower}
@@ -40,8 +64,7 @@ def _compiled() -> tuple[re.Pattern[str], re.Pattern[str], dict]:
 
 def parse_number(text: str, language: str) -> Decimal | None:
     """"34,9" in Dutch is 34.9; "1.000" in Vietnamese is 1000; "6,500" in English is 6500."""
-    config = patterns("figures")
-    if language in config["decimal_comma"]:
+    if language in _decimal_comma():
         text = text.replace(".", "").replace(",", ".")
     else:
         text = text.replace(",", "")
@@ -51,11 +74,17 @@ def parse_number(text: str, language: str) -> Decimal | None:
         return None
 
 
-def currency_spans(text: str) -> list[tuple[int, int]]:
-    """Where currency words stand ("US dollars"): no country is named there."""
-    amount, _, _ = _compiled()
+def amounts(text: str) -> list[re.Match[str]]:
+    """Every amount pattern match in ``text`` (what :func:`currency_spans` and
+    :func:`extract_figures` read)."""
+    return list(_compiled()[0].finditer(text))
+
+
+def currency_spans(text: str, matches: list[re.Match[str]] | None = None) -> list[tuple[int, int]]:
+    """Where currency words stand ("US dollars"): no country is named there. ``matches`` are
+    :func:`amounts` of ``text``, when the caller has them."""
     spans = []
-    for match in amount.finditer(text):
+    for match in amounts(text) if matches is None else matches:
         for group in ("sign", "currency"):
             if match[group]:
                 spans.append(match.span(group))
@@ -67,22 +96,23 @@ def _plain(value: Decimal) -> Decimal:
 
 
 def extract_figures(text: str, language: str, extraction: Extraction, table: EntityTable,
-                    year: int | None = None) -> list[Figure]:
+                    year: int | None = None, matches: list[re.Match[str]] | None = None) -> list[Figure]:
     """Every amount with a currency and every count of a known noun; ``year`` is the
-    publication year, for "this year"."""
+    publication year, for "this year"; ``matches`` are :func:`amounts` of ``text``, when the
+    caller has them."""
     amount, count, config = _compiled()
-    scales = {k.lower(): Decimal(str(v)) for k, v in config["scales"].items()}
-    measures = {k.lower(): v for k, v in config["measures"].items()}
-    counted = {k.lower(): v for k, v in config["counted"].items()}
-    this_year = [p.lower() for p in config["this_year"]]
+    scales, _, counted, this_year, measure_patterns = _tables()
     sentences = table.by_sentence()
+    by_sentence = matches_by_sentence(amount, text, extraction.sentences, matches)
     figures = []
     for index, span in enumerate(extraction.sentences):
-        sentence = text[span.begin:span.end]
-        lowered = sentence.lower()
-        for match in amount.finditer(text, span.begin, span.end):
+        sentence = lowered = None
+        for match in by_sentence[index]:
             if _YEAR.fullmatch(match["number"]) and not (match["scale"] or match["currency"] or match["sign"]):
                 continue
+            if sentence is None:
+                sentence = text[span.begin:span.end]
+                lowered = sentence.lower()
             value = parse_number(match["number"], language)
             if value is None:
                 continue
@@ -96,8 +126,7 @@ def extract_figures(text: str, language: str, extraction: Extraction, table: Ent
                 end = noun.end()
                 measure = unit
             else:
-                measure = next((m for word, m in measures.items() if re.search(rf"(?<!\w){re.escape(word)}", lowered)),
-                               "amount")
+                measure = next((m for pattern, m in measure_patterns if pattern.search(lowered)), "amount")
             if match["scale"]:
                 value *= scales[match["scale"].lower()]
             if any(m.begin <= match.start() < m.end for m, _ in sentences.get(index, [])):

@@ -9,7 +9,8 @@ match the text exactly, so "us", "my" or "giải pháp" in running text are not 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -19,8 +20,7 @@ from kg.lexicon import Lexicon
 _SEPARATORS = re.compile(r"[\W_]+")
 
 
-@dataclass(frozen=True)
-class LexiconHit:
+class LexiconHit(NamedTuple):
     begin: int
     end: int
     iri: str
@@ -43,9 +43,19 @@ def _exact_key(text: str) -> str:
 def _same_as_written(surface: str, label: str) -> bool:
     """Case and accents as in the label; punctuation too when the label is mostly digits and
     signs ("10+1" is not "10/1")."""
-    if sum(c.isalpha() for c in label) < 2:
-        return " ".join(surface.split()) == " ".join(label.split())
-    return _exact_key(surface) == _exact_key(label)
+    signs, written = _written_form(label)
+    return _written(surface, signs) == written
+
+
+def _written_form(label: str) -> tuple[bool, str]:
+    """What :func:`_same_as_written` compares a surface with: (whether punctuation counts, the
+    label so normalised)."""
+    signs = sum(c.isalpha() for c in label) < 2
+    return signs, _written(label, signs)
+
+
+def _written(text: str, signs: bool) -> str:
+    return " ".join(text.split()) if signs else _exact_key(text)
 
 
 class LexiconMatcher:
@@ -62,9 +72,12 @@ class LexiconMatcher:
                 key = fold(label.text)
                 if len(key) < 2:
                     continue
-                table.setdefault(key, []).append((entry.iri, label.text, label.kind, _needs_exact_case(label.text)))
+                exact = _written_form(label.text) if _needs_exact_case(label.text) else None
+                table.setdefault(key, []).append((entry.iri, label.text, label.kind, exact))
+        # Each label between two spaces, and the text between two spaces, so the automaton
+        # reports whole words only.
         for key, payload in table.items():
-            automaton.add_word(key, (len(key), payload))
+            automaton.add_word(f" {key} ", (len(key), payload))
         automaton.make_automaton()
         self._automaton = automaton
         self._empty = not table
@@ -74,16 +87,19 @@ class LexiconMatcher:
         if self._empty:
             return []
         folded = folded or FoldedText(text)
-        view = folded.view
         hits: list[LexiconHit] = []
-        for last, (length, payload) in self._automaton.iter(view):
-            first = last - length + 1
-            if (first > 0 and view[first - 1] != " ") or (last + 1 < len(view) and view[last + 1] != " "):
-                continue
-            begin, end = folded.to_text(first), folded.to_text(last) + 1
+        cuts, shift = folded._cuts, folded._shift  # FoldedText.to_text, inlined
+        for space, (length, payload) in self._automaton.iter(f" {folded.view} "):
+            # ``space`` is the padded view's index of the space after the label: the label is
+            # view[space - 1 - length:space - 1]
+            first, last = space - 1 - length, space - 2
+            k = bisect_right(cuts, first)
+            begin = first + (shift[k - 1] if k else 0)
+            k = bisect_right(cuts, last)
+            end = last + (shift[k - 1] if k else 0) + 1
             surface = text[begin:end]
             for iri, label, kind, exact in payload:
-                if exact and not _same_as_written(surface, label):
-                    continue
+                if exact is not None and _written(surface, exact[0]) != exact[1]:
+                    continue  # the label must match as written
                 hits.append(LexiconHit(begin, end, iri, label, kind))
         return hits

@@ -101,6 +101,17 @@ class Extraction:
         """Record a fact once; self-relations are never stated."""
         if entity and subject == obj:
             return
-        fact = Fact(subject, relation, obj, sentence, entity)
-        if all((f.subject, f.relation, f.object) != (fact.subject, fact.relation, fact.object) for f in self.facts):
-            self.facts.append(fact)
+        known = self._stated()
+        if (subject, relation, obj) not in known[2]:
+            self.facts.append(Fact(subject, relation, obj, sentence, entity))
+            known[2].add((subject, relation, obj))
+            known[1] += 1
+
+    def _stated(self) -> list:
+        """[facts list, its length, the (subject, relation, object) it holds], kept beside
+        :attr:`facts` and made again whenever the list was replaced or changed elsewhere."""
+        facts = self.facts
+        known = self.__dict__.get("_known")
+        if known is None or known[0] is not facts or known[1] != len(facts):
+            known = self.__dict__["_known"] = [facts, len(facts), {(f.subject, f.relation, f.object) for f in facts}]
+        return known

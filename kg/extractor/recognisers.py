@@ -20,7 +20,8 @@ from kg.datafiles import patterns
 from kg.extractor.candidates import Candidate
 from kg.extractor.model import Span
 from kg.extractor.normalise import fold
-from kg.extractor.tokens import LanguagePatterns, Token, language, phrase_at, phrase_hits, starters, tokenize
+from kg.extractor.tokens import (LanguagePatterns, Token, _phrase_words, language, phrase_at, phrase_hits, phrase_in,
+                                 starters, tokenize)
 from kg.lexicon import load_lexicon
 from kg.vocab import top_type_of
 
@@ -61,23 +62,99 @@ def _demonyms() -> dict[str, str]:
     return table
 
 
+class _Tables:
+    """The word sets, indexes and patterns of one language the recognisers use at every token,
+    built once from its :class:`LanguagePatterns`."""
+
+    def __init__(self, lang: LanguagePatterns) -> None:
+        self.connectors = frozenset(lang.words("connectors"))
+        self.run_connectors = self.connectors | {"-", "&", "'s", "’s"}
+        self.stop_words = frozenset(lang.words("stop_words"))
+        self.ordinal = re.compile(lang.get("ordinal_suffix", r"(\d+)(?:st|nd|rd|th)"))
+        self._ordinals: dict[str, bool] = {}
+        self.ordinal_words = {w.casefold(): n for w, n in (lang.get("ordinal_words") or {}).items()}
+        self.finals = lang.heads("final")
+        self.initials = lang.heads("initial")
+        self.final_index = starters(self.finals)
+        self.initial_index = starters(self.initials)
+        self.medial = frozenset((lang.get("heads") or {}).get("medial", []))
+        self.titles = lang.merged("titles")
+        self.title_index = starters(self.titles)
+        self.titles_fold_case = bool(lang.get("titles_lowercase_ok"))
+        self.name_heads = frozenset(self.finals) | {h for h in self.initials if " " not in h}
+        # Vietnamese head-first names
+        self.descriptors = frozenset(lang.get("head_descriptors") or [])
+        self.own_stops = frozenset(lang.get("stop_words") or [])
+        self.hard = frozenset(lang.get("hard_stops") or [])
+        self.ordinal_after = re.compile(lang.get("ordinal_after") or r"$^")
+        # places, events
+        self.place_intro = lang.get("place_intro") or {}
+        self.place_lists = lang.get("place_lists") or {}
+        self.place_starters = frozenset(starters(self.place_intro)) | frozenset(starters(self.place_lists))
+        self.event_nouns = lang.get("event_nouns") or {}
+        self.indefinite = frozenset(lang.get("indefinite") or [])
+        self.event_modifiers = frozenset(lang.get("event_modifiers") or [])
+        self.lower_heads = lang.get("lower_heads") or {}
+        self.quoted_after = _words_pattern(tuple(lang.get("quoted_after") or []))
+        self.quoted_before = _words_pattern(tuple(lang.get("quoted_before") or []))
+        self.quoted_possessive = tuple((lang.get("fact_cues") or {}).get("possessive") or [])
+        # every word of some place phrase (case-folded) must be in a sentence for a place to be introduced
+        self.place_phrase_words = [frozenset(w.casefold() for w in _phrase_words(p))
+                                   for p in [*self.place_intro, *self.place_lists]]
+        # capitalised names need a head word written as in the patterns
+        self.head_words = (frozenset(words[0] for entries in self.final_index.values() for words, _, _ in entries)
+                           | frozenset(words[0] for entries in self.initial_index.values() for words, _, _ in entries)
+                           | self.medial)
+        # The case-folded words without one of which a recogniser finds nothing in a sentence.
+        self.title_starters = frozenset(self.title_index)
+        self.head_starters = frozenset(self.initial_index)
+        self.honorific_starters = frozenset(starters(lang.words("honorifics")))
+        self.credit_starters = frozenset(starters(lang.words("credits")))
+        self.lower_head_words = frozenset(h.casefold() for h in self.lower_heads)
+
+    def is_ordinal(self, word: str) -> bool:
+        """Whether ``word`` is an ordinal ("22nd"): the suffix pattern matches it whole (kept per word)."""
+        known = self._ordinals.get(word)
+        if known is None:
+            if len(self._ordinals) >= 100_000:
+                self._ordinals.clear()
+            known = self._ordinals[word] = self.ordinal.fullmatch(word) is not None
+        return known
+
+
+def _tables(lang: LanguagePatterns) -> _Tables:
+    tables = lang._memo.get("recogniser tables")
+    if tables is None:
+        tables = lang._memo["recogniser tables"] = _Tables(lang)
+    return tables
+
+
 def recognise(text: str, code: str, sentences: list[Span], lexicon_candidates: list[Candidate]) -> list[Candidate]:
     """Candidates for new names in ``text`` written in language ``code``."""
     lang = language(code)
+    tables = _tables(lang)
     found: list[Candidate] = []
     for span in sentences:
         tokens = tokenize(text, span.begin, span.end)
         if not tokens:
             continue
-        found += _persons(text, tokens, lang, span)
+        # The sentence's words, case-folded: a recogniser whose cue words are all missing is
+        # not run (it would find nothing).
+        words = {t.folded for t in tokens}
+        found += _persons(text, tokens, lang, span, words)
         if code == "vi":
-            found += _head_initial_vi(text, tokens, lang)
+            if not words.isdisjoint(tables.head_starters):
+                found += _head_initial_vi(text, tokens, lang)
         else:
-            found += _capitalised_names(text, tokens, lang)
-            found += _lower_head_names(text, tokens, lang)
-        found += _unnamed_events(text, tokens, lang)
+            if not tables.head_words.isdisjoint([t.text for t in tokens]):
+                found += _capitalised_names(text, tokens, lang)
+            if not words.isdisjoint(tables.lower_head_words):
+                found += _lower_head_names(text, tokens, lang)
+        if not words.isdisjoint(tables.indefinite):
+            found += _unnamed_events(text, tokens, lang)
         found += _quoted_policies(text, span, lang)
-        found += _introduced_places(text, tokens, lang)
+        if not words.isdisjoint(tables.place_starters) and any(phrase <= words for phrase in tables.place_phrase_words):
+            found += _introduced_places(text, tokens, lang)
     return _cut_before_persons(text, found)
 
 
@@ -101,19 +178,21 @@ def _cut_before_persons(text: str, found: list[Candidate]) -> list[Candidate]:
 # -- capitalised names (English, Dutch) -------------------------------------------------------
 def _cap_runs(tokens: list[Token], lang: LanguagePatterns) -> list[tuple[int, int]]:
     """(first, last) token indexes of capitalised runs joined by connectors."""
-    connectors = set(lang.words("connectors")) | {"-", "&", "'s", "’s"}
+    tables = _tables(lang)
+    connectors = tables.run_connectors
     runs = []
     i, n = 0, len(tokens)
-    ordinal = re.compile(lang.get("ordinal_suffix", r"(\d+)(?:st|nd|rd|th)"))
+    is_ordinal = tables.is_ordinal
     calendar = calendar_words()
     while i < n:
-        if not (tokens[i].is_cap and tokens[i].is_word) or ordinal.fullmatch(tokens[i].text):
+        tok = tokens[i]
+        if not (tok.is_cap and tok.is_word) or is_ordinal(tok.text):
             i += 1
             continue
         j, last = i + 1, i
         while j < n:
             tok = tokens[j]
-            if tok.is_word and tok.is_cap and tok.text.casefold() in calendar:
+            if tok.is_word and tok.is_cap and tok.folded in calendar:
                 break
             if tok.is_word and tok.is_cap and tok.begin - tokens[j - 1].end <= 1:
                 last = j
@@ -140,7 +219,7 @@ def _starts_name(tokens: list[Token], k: int, lang: LanguagePatterns) -> bool:
     """Whether a new head-first name ("Wet op …", "the Law on …") starts at token ``k``."""
     while k < len(tokens) and tokens[k].text in ("de", "het", "the"):
         k += 1
-    return k < len(tokens) and bool(phrase_at(tokens, k, lang.heads("initial")))
+    return k < len(tokens) and bool(phrase_in(tokens, k, _tables(lang).initial_index))
 
 
 def _comma_continues(tokens: list[Token], j: int, lang: LanguagePatterns) -> bool:
@@ -160,15 +239,16 @@ def _comma_continues(tokens: list[Token], j: int, lang: LanguagePatterns) -> boo
 
 def _ordinal_before(tokens: list[Token], i: int, lang: LanguagePatterns) -> tuple[int, int] | None:
     """(edition, token index) of an ordinal just before token ``i``."""
+    tables = _tables(lang)
+    words = tables.ordinal_words
     for back in (1, 2):
         k = i - back
         if k < 0:
             return None
         word = tokens[k].text
-        words = {w.casefold(): n for w, n in (lang.get("ordinal_words") or {}).items()}
         if word.casefold() in words:
             return words[word.casefold()], k
-        match = re.fullmatch(lang.get("ordinal_suffix", r"(\d+)(?:st|nd|rd|th)"), word)
+        match = tables.ordinal.fullmatch(word)
         if match:
             return int(match.group(1)), k
         if word.casefold() not in {"the", "de", "het"}:
@@ -176,30 +256,36 @@ def _ordinal_before(tokens: list[Token], i: int, lang: LanguagePatterns) -> tupl
     return None
 
 
+_COMPLEMENTS = frozenset({"of", "van", "on", "for", "voor", "op"})
+
+
 def _classify(tokens: list[Token], first: int, last: int, lang: LanguagePatterns) -> tuple[str, int, int] | None:
     """(class, first, last) when the run names a thing by its head word."""
-    finals = lang.heads("final")
-    complements = {"of", "van", "on", "for", "voor", "op"}
+    tables = _tables(lang)
+    finals, final_index = tables.finals, tables.final_index
+    complements = _COMPLEMENTS
     for k in range(last, first - 1, -1):  # head-final ("… University"), or head + complement ("… University of X")
-        hit = phrase_at(tokens, k, finals)
+        hit = phrase_in(tokens, k, final_index) if tokens[k].folded in final_index else None
         if hit and (k + hit[1] - 1 == last or (k + hit[1] <= last and tokens[k + hit[1]].text in complements)):
             return finals[hit[0]], first, last
-    initials = lang.heads("initial")
-    hit = phrase_at(tokens, first, initials)
+    initials = tables.initials
+    hit = phrase_in(tokens, first, tables.initial_index)
     if hit and first + hit[1] <= last:
         return initials[hit[0]], first, last
-    hit = phrase_at(tokens, first, finals)
+    hit = phrase_in(tokens, first, final_index)
     if hit and hit[1] == last - first + 1 and tokens[first].text in ("Wet", "Law"):
         return finals[hit[0]], first, last
+    medial = tables.medial
     for k in range(first, last + 1):
-        if tokens[k].text in (lang.get("heads") or {}).get("medial", []) and k < last:
+        if tokens[k].text in medial and k < last:
             return finals.get(tokens[k].text) or initials.get(tokens[k].text + " voor") or "BusinessAssociation", first, last
     return None
 
 
 def _split_of_chain(tokens: list[Token], first: int, last: int, lang: LanguagePatterns) -> list[tuple[int, int]]:
     """Split "A Center of the B Chamber of Commerce" into organisations at "of (the)"."""
-    finals = lang.heads("final")
+    tables = _tables(lang)
+    final_index, initial_index, title_index = tables.final_index, tables.initial_index, tables.title_index
     pieces: list[tuple[int, int]] = []
     start = first
     k = first
@@ -215,23 +301,26 @@ def _split_of_chain(tokens: list[Token], first: int, last: int, lang: LanguagePa
             continue
         k += 1
     pieces.append((start, last))
-    titles = lang.merged("titles")
-
-    initials = lang.heads("initial")
 
     def has_head(a: int, b: int) -> bool:
-        if (hit := phrase_at(tokens, a, initials)) and a + hit[1] <= b:
+        if (hit := phrase_in(tokens, a, initial_index)) and a + hit[1] <= b:
             return True
-        if any((hit := phrase_at(tokens, j, finals)) and j + hit[1] - 1 == b for j in range(a, b + 1)):
-            return True
-        # a head of several words cut by the split ("Memorandum | Understanding on …")
-        return any((hit := phrase_at(tokens, j, finals)) and j + hit[1] - 1 > b for j in range(a, b + 1))
+        # a head ending the piece, or a head of several words cut by the split
+        # ("Memorandum | Understanding on …")
+        for j in range(a, b + 1):
+            if tokens[j].folded not in final_index:
+                continue
+            hit = phrase_in(tokens, j, final_index)
+            if hit and j + hit[1] - 1 >= b:
+                return True
+        return False
 
     merged: list[tuple[int, int]] = []
     k = 0
     while k < len(pieces):
         a, b = pieces[k]
-        if phrase_at(tokens, a, titles, fold_case=True) and phrase_at(tokens, a, titles, fold_case=True)[1] == b - a + 1:
+        title = phrase_in(tokens, a, title_index, True)
+        if title and title[1] == b - a + 1:
             k += 1
             continue
         if not has_head(a, b):
@@ -249,11 +338,10 @@ def _split_of_chain(tokens: list[Token], first: int, last: int, lang: LanguagePa
 
 
 def _trim_stop(tokens: list[Token], first: int, last: int, lang: LanguagePatterns) -> int:
-    stops = set(lang.words("stop_words"))
-    connectors = set(lang.words("connectors"))
-    ordinal = re.compile(lang.get("ordinal_suffix", r"(\d+)(?:st|nd|rd|th)"))
+    tables = _tables(lang)
+    stops, connectors, ordinal = tables.stop_words, tables.connectors, tables.is_ordinal
     while first <= last and (tokens[first].text in stops or tokens[first].text in connectors
-                             or ordinal.fullmatch(tokens[first].text)):
+                             or ordinal(tokens[first].text)):
         first += 1
     return first
 
@@ -304,7 +392,7 @@ def _edition(text: str, tokens: list[Token], first: int, lang: LanguagePatterns,
 
 def _lower_head_names(text: str, tokens: list[Token], lang: LanguagePatterns) -> list[Candidate]:
     """"de Vietnamese regering", "het Vietnamese ministerie van Wetenschap en Technologie"."""
-    heads = lang.get("lower_heads") or {}
+    heads = _tables(lang).lower_heads
     demonyms = _demonyms()
     tops = top_type_of()
     found = []
@@ -332,17 +420,20 @@ def _lower_head_names(text: str, tokens: list[Token], lang: LanguagePatterns) ->
 
 # -- Vietnamese: head first ---------------------------------------------------------------
 def _head_initial_vi(text: str, tokens: list[Token], lang: LanguagePatterns) -> list[Candidate]:
-    heads = lang.heads("initial")
-    descriptors = set(lang.get("head_descriptors") or [])
-    stops = set(lang.get("stop_words") or [])
-    hard = set(lang.get("hard_stops") or [])
-    titles = lang.merged("titles")
+    tables = _tables(lang)
+    heads, head_index = tables.initials, tables.initial_index
+    descriptors = tables.descriptors
+    stops = tables.own_stops
+    hard = tables.hard
+    title_index = tables.title_index
+    ordinal_after = tables.ordinal_after
     tops = top_type_of()
     found = []
     i = 0
     while i < len(tokens):
-        hit = phrase_at(tokens, i, heads)
-        title = phrase_at(tokens, i, titles)
+        folded = tokens[i].folded
+        hit = phrase_in(tokens, i, head_index) if folded in head_index else None
+        title = phrase_in(tokens, i, title_index) if folded in title_index else None
         if title and (not hit or title[1] >= hit[1]):
             i += title[1]
             continue
@@ -355,18 +446,17 @@ def _head_initial_vi(text: str, tokens: list[Token], lang: LanguagePatterns) -> 
             j += 1
         last = None
         k = j
-        ordinal_after = re.compile(lang.get("ordinal_after") or r"$^")
         while k < len(tokens):
             tok = tokens[k]
             if ordinal_after.match(text, tok.begin):
                 break
             if tok.is_cap and tok.is_word:
-                if k > j and phrase_at(tokens, k, heads) and tokens[k - 1].text == "và":
+                if k > j and phrase_in(tokens, k, head_index) and tokens[k - 1].text == "và":
                     break
                 last = k
             elif tok.text == "-" or tok.text == "–":
                 pass
-            elif tok.text == "và" and k + 1 < len(tokens) and tokens[k + 1].is_cap and not phrase_at(tokens, k + 1, heads):
+            elif tok.text == "và" and k + 1 < len(tokens) and tokens[k + 1].is_cap and not phrase_in(tokens, k + 1, head_index):
                 pass
             elif tok.is_word and not tok.is_cap and last is not None and k - last <= 6 and tok.text not in hard \
                     and not (tok.text in stops and tokens[k - 1].is_cap):
@@ -381,7 +471,7 @@ def _head_initial_vi(text: str, tokens: list[Token], lang: LanguagePatterns) -> 
             continue
         last = _vi_word_end(tokens, last, k, stops | hard)
         ordinal = None
-        m = re.match(lang.get("ordinal_after") or r"$^", text[tokens[last].end:tokens[last].end + 30].lstrip())
+        m = ordinal_after.match(text[tokens[last].end:tokens[last].end + 30].lstrip())
         begin, end = tokens[i].begin, tokens[last].end
         cand = Candidate(begin, end, tops[cls], cls, text[begin:end], how="pattern:vi-head", priority=1)
         if m and tops[cls] == "Forum":
@@ -407,11 +497,12 @@ def _vi_word_end(tokens: list[Token], last: int, limit: int, stops: set[str]) ->
 def _introduced_places(text: str, tokens: list[Token], lang: LanguagePatterns) -> list[Candidate]:
     """"the province of Tsim Chuk Bun", "port cities such as Jugang and Malacca", "tỉnh X"."""
     found = []
-    intro = lang.get("place_intro") or {}
-    lists = lang.get("place_lists") or {}
-    first_words = set(starters(intro)) | set(starters(lists))
+    tables = _tables(lang)
+    intro = tables.place_intro
+    lists = tables.place_lists
+    first_words = tables.place_starters
     for i in range(len(tokens)):
-        if tokens[i].text.casefold() not in first_words:
+        if tokens[i].folded not in first_words:
             continue
         for table, many in ((lists, True), (intro, False)):
             hit = phrase_at(tokens, i, table, fold_case=True)
@@ -434,15 +525,17 @@ def _introduced_places(text: str, tokens: list[Token], lang: LanguagePatterns) -
 
 
 # -- quoted policy names ------------------------------------------------------------------------
+_QUOTE_MARK = re.compile(r"[\"“'‘]")
 _QUOTED = re.compile(r"(?:[\"“]|(?<!\w)['‘])\s?(?P<name>(?:[^\"“”‘’'\n]|(?<=\w)'(?=\w)){2,60}?)\s?(?:[\"”]|['’](?!\w))")
 
 
 def _quoted_policies(text: str, span: Span, lang: LanguagePatterns) -> list[Candidate]:
     """A quoted phrase presented as a policy: after a possessive ("Vietnam's 'two corridors and
     one circle'"), before a word like "concept"/"strategy", or after "het beleid van"."""
-    after = _words_pattern(tuple(lang.get("quoted_after") or []))
-    before = _words_pattern(tuple(lang.get("quoted_before") or []))
-    possessive = tuple((lang.get("fact_cues") or {}).get("possessive") or [])
+    if not _QUOTE_MARK.search(text, span.begin, span.end):
+        return []  # every quoted phrase opens with one of these
+    tables = _tables(lang)
+    after, before, possessive = tables.quoted_after, tables.quoted_before, tables.quoted_possessive
     found = []
     for match in _QUOTED.finditer(text, span.begin, span.end):
         name = match["name"].strip(" .,;:")
@@ -471,19 +564,20 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
 
 # -- unnamed events ----------------------------------------------------------------------------
 def _unnamed_events(text: str, tokens: list[Token], lang: LanguagePatterns) -> list[Candidate]:
-    nouns = lang.get("event_nouns") or {}
-    indefinite = set(lang.get("indefinite") or [])
-    modifiers = set(lang.get("event_modifiers") or [])
+    tables = _tables(lang)
+    nouns = tables.event_nouns
+    indefinite = tables.indefinite
+    modifiers = tables.event_modifiers
     found = []
     for i, tok in enumerate(tokens):
-        if tok.text.casefold() not in indefinite:
+        if tok.folded not in indefinite:
             continue
         j = i + 1
-        while j < len(tokens) and (tokens[j].text.casefold() in modifiers or tokens[j].text == "-"):
+        while j < len(tokens) and (tokens[j].folded in modifiers or tokens[j].text == "-"):
             j += 1
-        if j < len(tokens) and tokens[j].text.casefold() in nouns and j + 1 <= len(tokens):
+        if j < len(tokens) and tokens[j].folded in nouns and j + 1 <= len(tokens):
             begin, end = tokens[i + 1].begin, tokens[j].end
-            cls = nouns[tokens[j].text.casefold()]
+            cls = nouns[tokens[j].folded]
             found.append(Candidate(begin, end, "Forum", cls, text[begin:end], how="pattern:unnamed-event",
                                    priority=0, attrs={"unnamed": True}))
     return found
@@ -503,8 +597,13 @@ def _name_tail(tokens: list[Token], first: int, last: int, code: str) -> int | N
 
 
 def _is_name_token(tok: Token, lang: LanguagePatterns) -> bool:
+    return _name_token(tok, _tables(lang).stop_words)
+
+
+def _name_token(tok: Token, stops: frozenset[str]) -> bool:
+    """A capitalised word of two letters or more that is not a stop word: part of a name."""
     return (tok.is_word and tok.text[0].isupper() and not tok.text[0].isdigit()
-            and tok.text not in set(lang.words("stop_words")) and len(tok.text) > 1)
+            and tok.text not in stops and len(tok.text) > 1)
 
 
 def _person(text: str, tokens: list[Token], a: int, b: int, how: str, role: str | None, **attrs) -> Candidate:
@@ -517,26 +616,35 @@ def _person(text: str, tokens: list[Token], a: int, b: int, how: str, role: str 
     return cand
 
 
-def _persons(text: str, tokens: list[Token], lang: LanguagePatterns, span: Span) -> list[Candidate]:
+def _persons(text: str, tokens: list[Token], lang: LanguagePatterns, span: Span,
+             words: set[str] | None = None) -> list[Candidate]:
+    """People named after a title, an honorific or in a credit or byline; ``words`` (the
+    sentence's case-folded words) lets the recognisers whose cue words are missing be skipped."""
     code = lang.code
-    titles = lang.merged("titles")
-    fold_case = bool(lang.get("titles_lowercase_ok"))
+    tables = _tables(lang)
+    titles = tables.titles
+    fold_case = tables.titles_fold_case
+    stops = tables.stop_words
+    connectors = tables.connectors
     found: list[Candidate] = []
     n = len(tokens)
-    first_words = starters(titles)
+    first_words = tables.title_index
+    titled = words is None or not words.isdisjoint(tables.title_starters)
+    # the tokens a title can start at, in order; ``i`` moves past the names found
+    starts = [k for k, tok in enumerate(tokens) if tok.folded in first_words] if titled else []
     i = 0
-    while i < n:
-        if tokens[i].text.casefold() not in first_words:
-            i += 1
+    for k in starts:
+        if k < i:
             continue
-        hit = phrase_at(tokens, i, titles, fold_case=fold_case)
+        i = k
+        hit = phrase_in(tokens, i, first_words, fold_case)
         if not hit:
             i += 1
             continue
         title_first, after = i, i + hit[1]
         role = titles[hit[0]]
         direct = after
-        while direct < n and _is_name_token(tokens[direct], lang) and direct - after < 4 and \
+        while direct < n and _name_token(tokens[direct], stops) and direct - after < 4 and \
                 (direct == after or tokens[direct].begin - tokens[direct - 1].end <= 1):
             direct += 1
         if 2 <= direct - after <= 4 and (direct == n or not tokens[direct].is_cap) and \
@@ -547,17 +655,17 @@ def _persons(text: str, tokens: list[Token], lang: LanguagePatterns, span: Span)
             continue
         # "Minister of Science and Technology Wang Zhigang": the portfolio joins the role
         j = after
-        while j < n and (_is_name_token(tokens[j], lang) or tokens[j].text in lang.words("connectors")):
+        while j < n and (_name_token(tokens[j], stops) or tokens[j].text in connectors):
             j += 1
         last = j - 1
-        while last >= after and not _is_name_token(tokens[last], lang):
+        while last >= after and not _name_token(tokens[last], stops):
             last -= 1
         if last >= after + 1 or (last == after and code == "vi"):
             if code == "vi":
                 last = _vi_name_span_end(tokens, after, lang)
             start = _name_tail(tokens, after, last, code) if last is not None else None
             surnamed = start is not None and tokens[start].text in _surnames(code)
-            direct = start == after and not tokens[after].text in lang.words("connectors")
+            direct = start == after and not tokens[after].text in connectors
             if start is not None and (surnamed or direct) and _plain_name(tokens[start:last + 1], lang):
                 middle = text[tokens[after].begin:tokens[start].begin].strip() if start > after else ""
                 if middle and code == "en" and middle.split()[0] == "of" and not _has_head(middle, lang):
@@ -568,17 +676,21 @@ def _persons(text: str, tokens: list[Token], lang: LanguagePatterns, span: Span)
                 i = last + 1
                 continue
         i = after
-    found += _honorific_persons(text, tokens, lang)
-    found += _appositive_persons(text, tokens, lang, titles, fold_case)
-    found += _credit_persons(text, tokens, lang)
+    if words is None or not words.isdisjoint(tables.honorific_starters):
+        found += _honorific_persons(text, tokens, lang)
+    if titled and (words is None or "," in words):
+        found += _appositive_persons(text, tokens, lang, titles, fold_case)
+    if words is None or not words.isdisjoint(tables.credit_starters):
+        found += _credit_persons(text, tokens, lang)
     found += _byline(text, tokens, span)
     return found
 
 
 def _vi_name_span_end(tokens: list[Token], after: int, lang: LanguagePatterns) -> int | None:
     """Last capitalised token of "<organisation> <name>" after a Vietnamese title."""
-    descriptors = set(lang.get("head_descriptors") or [])
-    hard = set(lang.get("hard_stops") or [])
+    tables = _tables(lang)
+    descriptors = tables.descriptors
+    hard = tables.hard
     last = None
     lower_run = 0
     for k in range(after, len(tokens)):
@@ -596,8 +708,9 @@ def _vi_name_span_end(tokens: list[Token], after: int, lang: LanguagePatterns) -
 
 def _plain_name(tokens: list[Token], lang: LanguagePatterns) -> bool:
     """Tokens that can be a person's name: capitalised words, no head words of organisations."""
-    heads = set(lang.heads("final")) | {h for h in lang.heads("initial") if " " not in h}
-    return all(_is_name_token(t, lang) and t.text not in heads for t in tokens)
+    tables = _tables(lang)
+    heads, stops = tables.name_heads, tables.stop_words
+    return all(_name_token(t, stops) and t.text not in heads for t in tokens)
 
 
 def _has_head(phrase: str, lang: LanguagePatterns) -> bool:
@@ -607,8 +720,9 @@ def _has_head(phrase: str, lang: LanguagePatterns) -> bool:
 
 def _cap_name_after(tokens: list[Token], k: int, lang: LanguagePatterns, limit: int = 4) -> int | None:
     last = None
+    stops = _tables(lang).stop_words
     for j in range(k, min(len(tokens), k + limit)):
-        if _is_name_token(tokens[j], lang) and (j == k or tokens[j].begin - tokens[j - 1].end <= 1):
+        if _name_token(tokens[j], stops) and (j == k or tokens[j].begin - tokens[j - 1].end <= 1):
             last = j
         else:
             break
@@ -629,20 +743,19 @@ def _honorific_persons(text: str, tokens: list[Token], lang: LanguagePatterns) -
 def _appositive_persons(text, tokens, lang, titles, fold_case) -> list[Candidate]:
     """"Li Xingyu, Executive Director of …": a short name, a comma, a title."""
     found = []
-    for i in range(len(tokens) - 2):
-        if tokens[i].text != ",":
-            continue
+    stops = _tables(lang).stop_words
+    for i in [i for i, tok in enumerate(tokens[:len(tokens) - 2]) if tok.text == ","]:
         k = i + 1
-        if k < len(tokens) and tokens[k].text.casefold() in {"a", "an", "een"}:
+        if k < len(tokens) and tokens[k].folded in {"a", "an", "een"}:
             k += 1
         hit = phrase_at(tokens, k, titles, fold_case=fold_case)
         if not hit:
             continue
         last = i - 1
         first = last
-        while first - 1 >= 0 and _is_name_token(tokens[first - 1], lang) and last - first < 3:
+        while first - 1 >= 0 and _name_token(tokens[first - 1], stops) and last - first < 3:
             first -= 1
-        if last - first + 1 in (2, 3) and all(_is_name_token(t, lang) for t in tokens[first:last + 1]) and \
+        if last - first + 1 in (2, 3) and all(_name_token(t, stops) for t in tokens[first:last + 1]) and \
                 (first == 0 or not tokens[first - 1].is_cap):
             title_end = tokens[k + hit[1] - 1].end
             found.append(_person(text, tokens, first, last, "pattern:appositive", titles[hit[0]],

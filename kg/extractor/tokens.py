@@ -5,26 +5,45 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from kg.datafiles import patterns
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*[^\W\d_]*|\w+(?:[-'’&]\w+)*|[^\w\s]")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word or sign of the text at ``text[begin:end]``, with what the recognisers ask of it
+    again and again worked out once: whether it is capitalised (``is_cap``), a word
+    (``is_word``), and its case-folded text (``folded``). Make one with :func:`token`."""
+
     text: str
     begin: int
     end: int
+    is_cap: bool
+    is_word: bool
+    folded: str
 
-    @property
-    def is_cap(self) -> bool:
-        first = self.text[0]
-        return first.isupper() or (first.isdigit() and len(self.text) <= 9)
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalnum()
+_WORDS: dict[str, tuple[bool, bool, str]] = {}
+"""(is_cap, is_word, folded) by token text: the same words come back in every article."""
+_WORDS_MAX = 200_000
+
+
+def _word(text: str) -> tuple[bool, bool, str]:
+    first = text[0]
+    info = (first.isupper() or (first.isdigit() and len(text) <= 9), first.isalnum(), text.casefold())
+    if len(_WORDS) >= _WORDS_MAX:
+        _WORDS.clear()
+    _WORDS[text] = info
+    return info
+
+
+_new = tuple.__new__
+
+
+def token(text: str, begin: int, end: int) -> Token:
+    return _new(Token, (text, begin, end, *(_WORDS.get(text) or _word(text))))
 
 
 @cache
@@ -32,17 +51,30 @@ def _abbreviations() -> frozenset[str]:
     return frozenset(patterns("sentences")["abbreviations"])
 
 
+_SPACED_TOKEN = re.compile(r"(\s*)(" + _TOKEN.pattern + ")")
+"""A token and the white space before it: every character that is not white space is part of
+a token, so these pieces tile the text and a token's offset is the sum of the lengths before."""
+
+
 def tokenize(text: str, begin: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of ``text[begin:end]``; a known abbreviation keeps its full stop ("Co.", "nr.")."""
     end = len(text) if end is None else end
     tokens: list[Token] = []
+    append = tokens.append
     abbreviations = _abbreviations()
-    for match in _TOKEN.finditer(text, begin, end):
-        tok = Token(match.group(), match.start(), match.end())
-        if tok.text == "." and tokens and tokens[-1].end == tok.begin and tokens[-1].text + "." in abbreviations:
+    known = _WORDS.get
+    position = begin
+    for space, word in _SPACED_TOKEN.findall(text, begin, end):
+        position += len(space)
+        if word == "." and not space and tokens and tokens[-1].text + "." in abbreviations:
             prev = tokens.pop()
-            tok = Token(prev.text + ".", prev.begin, tok.end)
-        tokens.append(tok)
+            word = prev.text + "."
+            append(_new(Token, (word, prev.begin, position + 1, *(known(word) or _word(word)))))
+            position += 1
+            continue
+        after = position + len(word)
+        append(_new(Token, (word, position, after, *(known(word) or _word(word)))))
+        position = after
     return tokens
 
 
@@ -102,22 +134,23 @@ def _phrase_words(phrase: str) -> tuple[str, ...]:
     return tuple(t.text for t in tokenize(phrase))
 
 
-_INDEXES: dict[int, tuple[object, dict[str, list[tuple[tuple[str, ...], str]]]]] = {}
+_INDEXES: dict[int, tuple[object, dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str]]]]] = {}
 
 
-def _index(phrases: dict[str, object] | list[str] | tuple[str, ...]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+def _index(phrases: dict[str, object] | list[str] | tuple[str, ...]) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str]]]:
     """Phrases by their first word (case-folded), longest first; built once per phrase table.
 
-    Phrase tables are the cached data of a language, so they are indexed by identity (and kept
-    alive with their index, so an identity is never reused)."""
+    Each entry is (words, case-folded words, phrase). Phrase tables are the cached data of a
+    language, so they are indexed by identity (and kept alive with their index, so an identity
+    is never reused)."""
     entry = _INDEXES.get(id(phrases))
     if entry is not None and entry[0] is phrases:
         return entry[1]
-    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    index: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str]]] = {}
     for phrase in phrases:
         words = _phrase_words(phrase)
         if words:
-            index.setdefault(words[0].casefold(), []).append((words, phrase))
+            index.setdefault(words[0].casefold(), []).append((words, tuple(w.casefold() for w in words), phrase))
     for entries in index.values():
         entries.sort(key=lambda e: -len(e[0]))
     _INDEXES[id(phrases)] = (phrases, index)
@@ -131,9 +164,9 @@ def starters(phrases) -> frozenset[str] | dict:
 
 def phrase_hits(tokens: list[Token], phrases, *, fold_case: bool = False):
     """(index, phrase, length) of every phrase of ``phrases`` that starts in ``tokens``."""
-    first_words = starters(phrases)
+    first_words = _index(phrases)
     for i, tok in enumerate(tokens):
-        if tok.text.casefold() in first_words:
+        if tok.folded in first_words:
             hit = phrase_at(tokens, i, phrases, fold_case=fold_case)
             if hit:
                 yield i, hit[0], hit[1]
@@ -146,19 +179,33 @@ def phrase_at(tokens: list[Token], i: int, phrases, *, fold_case: bool = False):
     phrase written exactly as in the text wins over one that differs in case."""
     if i >= len(tokens):
         return None
-    candidates = _index(phrases).get(tokens[i].text.casefold())
+    return phrase_in(tokens, i, _index(phrases), fold_case)
+
+
+def phrase_in(tokens: list[Token], i: int, index: dict, fold_case: bool = False):
+    """:func:`phrase_at` with the table's index (``starters(phrases)``) at hand; ``i`` may be
+    past the end."""
+    if i >= len(tokens):
+        return None
+    candidates = index.get(tokens[i].folded)
     if not candidates:
         return None
     best, best_exact = None, False
-    for words, phrase in candidates:
+    available = len(tokens) - i
+    for words, folded, phrase in candidates:
         n = len(words)
         if best is not None and n < best[1]:
             break
-        if i + n > len(tokens):
+        if n > available:
             continue
-        got = tuple(t.text for t in tokens[i:i + n])
-        exact = got == words
-        if exact or (fold_case and tuple(w.casefold() for w in got) == tuple(w.casefold() for w in words)):
+        if n == 1:
+            exact = tokens[i].text == words[0]
+            matched = exact or fold_case  # the first word's folded form is the index key
+        else:
+            window = tokens[i:i + n]
+            exact = tuple([t.text for t in window]) == words
+            matched = exact or (fold_case and tuple([t.folded for t in window]) == folded)
+        if matched:
             if best is None or (exact and not best_exact):
                 best, best_exact = (phrase, n), exact
     return best
