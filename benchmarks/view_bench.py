@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.store import GraphStore  # noqa: E402
-from kg.view import Selection, choose, layout, load_catalogue, render, undirected, view_data  # noqa: E402
+from kg.view import (Selection, choose, describe_nodes, layout, load_catalogue, render, undirected,  # noqa: E402
+                     view_data)
 from tests.test_view import synthetic_store  # noqa: E402
 
 SIZES = (1000, 5000)
@@ -37,14 +38,16 @@ def page_timings(store: GraphStore, entities: int, folder: Path) -> Path:
     """Print the stages of making the page for ``entities`` entities; return the page."""
     selection = Selection(max_nodes=entities)
     cat, read = timed(lambda: load_catalogue(store))
-    part = choose(store, cat, selection, None)
+    part, chosen = timed(lambda: choose(store, cat, selection, None))
+    _, described = timed(lambda: describe_nodes(cat, part.nodes, None, selection.lang, part.links))
     _, placed = timed(lambda: layout(undirected(part)))
     data, whole = timed(lambda: view_data(store, selection))
     page, rendered = timed(lambda: render(data))
     path = folder / f"view-{entities}.html"
     path.write_text(page, encoding="utf-8")
     print(f"{entities:>6,} entities, {len(data['edges']):>6,} relations: page in {whole + rendered:5.2f} s "
-          f"(reading the store {read:.2f} s, layout {placed:.2f} s, HTML {rendered:.2f} s; "
+          f"(choosing the nodes {read + chosen:.2f} s, their tooltips {described:.2f} s, layout {placed:.2f} s, "
+          f"HTML {rendered:.2f} s; "
           f"{len(page.encode()) / 1e6:.1f} MB)")
     return path
 

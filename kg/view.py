@@ -15,6 +15,15 @@ What the page must be, and how this module gets there:
 - Large graphs. Above ``layout_threshold`` nodes the layout is computed here and the page
   draws with physics off (in-browser physics needs minutes at 5,000 nodes); above
   ``max_nodes`` only the most central part is kept, and the page and stderr say what was left.
+- Read what is drawn. Choosing the nodes needs only the entity level: which entities have a
+  top class, and the relations between them (:func:`load_catalogue`, :func:`load_links`).
+  Labels, facts, mentions, figures and evidence are then read for the drawn nodes and edges
+  only (:func:`describe_nodes`, :func:`load_evidence`), with VALUES-bounded queries that count
+  and format inside Oxigraph: a point lookup costs microseconds in the on-disk store, a row
+  handed to Python more, so the queries join by hash (subqueries) and return few rows. A hub's
+  first sentences are read from a prefix of the articles that holds them (:func:`load_mentions`).
+  This leans on the data contract: an article's mentions, assertions and observations are in
+  its named graph, which gives their article.
 
 The view knows the data contract (``docs/architecture.md``), not how the facts were found.
 """
@@ -24,6 +33,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import importlib.util
 import json
 import math
 import re
@@ -31,6 +41,7 @@ import sys
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -71,23 +82,51 @@ SELECT ?g ?stem ?lang ?date ?url ?title WHERE { GRAPH ?g {
   ?a a kg:Article ; dcterms:identifier ?stem .
   OPTIONAL { ?a dcterms:language ?lang } OPTIONAL { ?a schema:datePublished ?date }
   OPTIONAL { ?a schema:url ?url } OPTIONAL { ?a dcterms:title ?title } } }"""
-_ABOUT_ENTITY = f"""SELECT DISTINCT ?g ?e ?p ?o WHERE {{ GRAPH ?g {{ ?e ?p ?o }}
-  FILTER(STRSTARTS(STR(?e), "{ID_NS}") && !isBlank(?o)) }}"""
-_MENTIONS = _PREFIXES + """
-SELECT ?e ?stem ?anchor ?s ?text ?begin WHERE {
-  ?m kg:denotes ?e ; kg:inArticle ?a . ?a dcterms:identifier ?stem .
-  OPTIONAL { ?m nif:anchorOf ?anchor }
-  OPTIONAL { ?m kg:inSentence ?s . ?s nif:anchorOf ?text ; nif:beginIndex ?begin } }"""
-_EVIDENCE = _PREFIXES + """
-SELECT ?s ?p ?o ?sentence ?text ?begin ?stem WHERE {
-  ?x a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidence ?sentence ;
-     kg:inArticle ?a .
-  ?sentence nif:anchorOf ?text ; nif:beginIndex ?begin . ?a dcterms:identifier ?stem }"""
-_FIGURES = _PREFIXES + """
-SELECT ?e ?stem ?value ?unit ?measure ?period ?anchor WHERE {
-  ?x a kg:Observation ; kg:about ?e ; kg:inArticle ?a . ?a dcterms:identifier ?stem .
-  OPTIONAL { ?x kg:value ?value } OPTIONAL { ?x kg:unit ?unit } OPTIONAL { ?x kg:measure ?measure }
-  OPTIONAL { ?x kg:period ?period } OPTIONAL { ?x nif:anchorOf ?anchor } }"""
+_NODE_CLASSES = "SELECT DISTINCT ?e ?c WHERE {{ VALUES ?c {{ {classes} }} ?e a ?c }}"
+# rows cost more than work inside Oxigraph: each subject's relations come as one text, one
+# "[graph ]property object" line per relation (IRIs hold no spaces or line breaks)
+_LINKS = _PREFIXES + """SELECT ?e (GROUP_CONCAT(CONCAT(STR(?p), " ", STR(?o)); SEPARATOR="\\n") AS ?links) WHERE {{
+  {{ SELECT DISTINCT ?e ?p ?o WHERE {{ VALUES ?e {{ {nodes} }} ?e ?p ?o FILTER(isIRI(?o) && ?p != rdf:type) }} }} }}
+  GROUP BY ?e"""
+_LINKS_BY_GRAPH = _PREFIXES + """SELECT ?e (GROUP_CONCAT(CONCAT(STR(?g), " ", STR(?p), " ", STR(?o)); SEPARATOR="\\n")
+  AS ?links) WHERE {{ {{ SELECT DISTINCT ?g ?e ?p ?o WHERE {{ VALUES ?e {{ {nodes} }} GRAPH ?g {{ ?e ?p ?o }}
+  FILTER(isIRI(?o) && ?p != rdf:type) }} }} }} GROUP BY ?e"""
+_MENTIONED = _PREFIXES + "SELECT DISTINCT ?e WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?m kg:denotes ?e }} }}"
+_NAMES = _PREFIXES + """SELECT DISTINCT ?e ?p ?o WHERE {{ VALUES ?e {{ {nodes} }} ?e ?p ?o
+  FILTER((?p = rdf:type && isIRI(?o)) || (isLiteral(?o) && ?p IN ({labels}))) }}"""
+_FACTS = _PREFIXES + """SELECT DISTINCT ?g ?e ?p ?o WHERE {{ VALUES ?e {{ {nodes} }} GRAPH ?g {{ ?e ?p ?o }}
+  FILTER((isLiteral(?o) && ?p NOT IN ({labels})) || (isIRI(?o) && ?p != rdf:type && !STRSTARTS(STR(?o), "{project}"))) }}"""
+# mentions of the drawn entities, by named graph (an article's mentions are in its graph); the
+# subqueries make Oxigraph join by hash rather than look every mention up one by one
+_MENTIONS_OF = "{{ SELECT ?m ?e ?g WHERE {{ VALUES ?e {{ {nodes} }} GRAPH ?g {{ ?m kg:denotes ?e }} }} }} {graphs}"
+_ARTICLE_COUNTS = _PREFIXES + "SELECT ?e (COUNT(DISTINCT ?g) AS ?n) WHERE {{ " + _MENTIONS_OF + " }} GROUP BY ?e"
+_SENTENCE_COUNTS = _PREFIXES + "SELECT ?e (COUNT(DISTINCT ?s) AS ?n) WHERE {{ " + _MENTIONS_OF + """
+  {{ SELECT ?m ?s WHERE {{ ?m kg:inSentence ?s }} }} }} GROUP BY ?e"""
+_SENTENCES_OF = _PREFIXES + "SELECT DISTINCT ?e ?s ?g ?begin WHERE {{ " + _MENTIONS_OF + """
+  ?m kg:inSentence ?s . ?s nif:beginIndex ?begin }}"""
+_SENTENCE_TEXTS = _PREFIXES + "SELECT ?s ?text WHERE {{ VALUES ?s {{ {sentences} }} ?s nif:anchorOf ?text }}"
+_ANCHORS = _PREFIXES + """SELECT ?e ?anchor (COUNT(*) AS ?n) WHERE {{ VALUES ?e {{ {nodes} }}
+  ?m kg:denotes ?e . ?m nif:anchorOf ?anchor }} GROUP BY ?e ?anchor"""
+_EVIDENCE = _PREFIXES + """SELECT ?s ?p ?o (GROUP_CONCAT(CONCAT(STR(?g), " ", STR(?begin), " ", STR(?sentence));
+  SEPARATOR="\\n") AS ?evidence) WHERE {{
+  {{ SELECT ?x ?s WHERE {{ VALUES ?s {{ {subjects} }} ?x rdf:subject ?s }} }}
+  {{ SELECT ?x ?o WHERE {{ VALUES ?o {{ {objects} }} ?x rdf:object ?o }} }}
+  {{ SELECT ?x ?p ?g WHERE {{ GRAPH ?g {{ ?x rdf:predicate ?p }} }} }} {{ SELECT ?x ?sentence WHERE {{ ?x kg:evidence ?sentence }} }}
+  ?sentence nif:beginIndex ?begin }} GROUP BY ?s ?p ?o"""
+# a figure's tooltip line ("trade value, 2023: 34900000000 USD (“34,9 miljard dollar”)": measure and
+# period, or "figure"; value and unit; the words quoted) is made here, all of an entity's in one text: graph, TAB, line, per line
+_FIGURES = _PREFIXES + """SELECT ?e (GROUP_CONCAT(CONCAT(STR(?g), "\\t", ?text); SEPARATOR="\\u001e") AS ?figures) WHERE {{
+  {{ SELECT ?x ?e ?g WHERE {{ VALUES ?e {{ {nodes} }} GRAPH ?g {{ ?x kg:about ?e }} }} }}
+  {{ SELECT ?x ?text WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ VALUES ?e {{ {nodes} }} ?x kg:about ?e }} }}
+    ?x a kg:Observation .
+    OPTIONAL {{ ?x kg:value ?value }} OPTIONAL {{ ?x kg:unit ?unit }} OPTIONAL {{ ?x kg:measure ?measure }}
+    OPTIONAL {{ ?x kg:period ?period }} OPTIONAL {{ ?x nif:anchorOf ?anchor }}
+    BIND(COALESCE(STR(?measure), "") AS ?m) BIND(COALESCE(STR(?period), "") AS ?y)
+    BIND(COALESCE(STR(?value), "") AS ?v) BIND(COALESCE(STR(?unit), "") AS ?u) BIND(COALESCE(STR(?anchor), "") AS ?a)
+    BIND(IF(?m != "" && ?y != "", CONCAT(?m, ", ", ?y), IF(?m != "", ?m, IF(?y != "", ?y, "figure"))) AS ?head)
+    BIND(IF(?v != "" && ?u != "", CONCAT(?v, " ", ?u), CONCAT(?v, ?u)) AS ?amount)
+    BIND(CONCAT(?head, ": ", ?amount, IF(?a != "", CONCAT(" (“", ?a, "”)"), "")) AS ?text) }} }} }} GROUP BY ?e"""
+BATCH = 4000  # IRIs in one VALUES block
 
 
 # --------------------------------------------------------------------------- what to show
@@ -137,32 +176,44 @@ class Sentence:
 
 @dataclass
 class Entity:
-    """What the store (or a query result) says of one resource: what its tooltip shows."""
+    """What the store (or a query result) says of one resource: what its tooltip shows.
+
+    Read for the drawn nodes only (:func:`describe_nodes`); ``articles``, ``sentences`` and
+    ``sentence_count`` are within the selection's articles."""
 
     iri: str
     classes: set[str] = field(default_factory=set)
     labels: set[tuple[str, str, str]] = field(default_factory=set)  # text, language, property
     anchors: Counter[str] = field(default_factory=Counter)  # surface forms, by mentions
-    mentions: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # stem → sentences
     facts: set[tuple[str, str, str]] = field(default_factory=set)  # graph, property, value
     figures: set[tuple[str, str]] = field(default_factory=set)  # stem, text
+    articles: int = 0  # articles that mention it
+    sentences: list[str] = field(default_factory=list)  # the first sentences that do, in article order
+    sentence_count: int = 0  # all sentences that do
 
 
 @dataclass
 class Catalogue:
-    """Everything the store says about entities, read once with a handful of queries."""
+    """What the store says, read as needed: the articles and the entities' top classes at once
+    (all that choosing the nodes takes), relations, names and tooltips for the chosen nodes only."""
 
+    store: GraphStore
     articles: dict[str, Article]
-    entities: dict[str, Entity]
-    sentences: dict[str, Sentence]
-    links: dict[Link, set[str]]  # → the named graphs that state it
-    evidence: dict[Link, set[str]]  # → sentence IRIs
+    node_classes: dict[str, set[str]]  # entity → its top classes: the entities a view can draw
+    entities: dict[str, Entity] = field(default_factory=dict)
+    sentences: dict[str, Sentence] = field(default_factory=dict)
+    links: dict[Link, set[str]] = field(default_factory=dict)  # → the named graphs that state it, when asked
+    evidence: dict[Link, list[str]] = field(default_factory=dict)  # → its first sentence IRIs, in article order
+    loaded: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # what → IRIs read
 
     def entity(self, iri: str) -> Entity:
         found = self.entities.get(iri)
         if found is None:
-            found = self.entities[iri] = Entity(iri)
+            found = self.entities[iri] = Entity(iri, set(self.node_classes.get(iri, ())))
         return found
+
+    def graph_stems(self) -> dict[str, str]:
+        return {a.graph: a.stem for a in self.articles.values()}
 
 
 @dataclass
@@ -213,21 +264,197 @@ def local_name(iri: str) -> str:
 # --------------------------------------------------------------------------- reading the store
 
 def load_catalogue(store: GraphStore) -> Catalogue:
-    """Read articles, entity classes, labels, facts, mentions, figures and evidence."""
-    cat = Catalogue(_articles(store), {}, {}, defaultdict(set), defaultdict(set))
-    for row in store.query(_ABOUT_ENTITY):
-        subject, prop, obj = row["e"].value, row["p"].value, row["o"]
-        if not file_statement(cat.entity(subject), row["g"].value, prop, obj) and obj.value.startswith(ID_NS):
-            cat.links[(subject, prop, obj.value)].add(row["g"].value)
-    for row in store.query(_MENTIONS):
-        _add_mention(cat, row)
-    for row in store.query(_FIGURES):
-        cat.entity(row["e"].value).figures.add((row["stem"].value, _figure_text(row)))
-    for row in store.query(_EVIDENCE):
-        key = row["sentence"].value
-        cat.sentences.setdefault(key, Sentence(row["stem"].value, int(row["begin"].value), row["text"].value))
-        cat.evidence[(row["s"].value, row["p"].value, row["o"].value)].add(key)
-    return cat
+    """Read the articles and which entities have a top class (the ontology's types)."""
+    classes = " ".join(f"<{KG_NS}{name}>" for name in sorted(top_type_of()))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        articles = pool.submit(_articles, store)
+        node_classes: dict[str, set[str]] = defaultdict(set)
+        for row in store.query(_NODE_CLASSES.format(classes=classes)):
+            entity = row[0]
+            if isinstance(entity, ox.NamedNode) and entity.value.startswith(ID_NS):
+                node_classes[entity.value].add(row[1].value)
+        return Catalogue(store, articles.result(), dict(node_classes))
+
+
+def _iris(values: Iterable[str]) -> str:
+    return " ".join(f"<{v}>" for v in values)
+
+
+def _batches(values: Iterable[str], size: int = BATCH) -> Iterable[list[str]]:
+    """IRIs (not blank-node keys) in sorted batches, for VALUES blocks."""
+    ordered = sorted(v for v in values if not v.startswith("_:"))
+    for start in range(0, len(ordered), size):
+        yield ordered[start:start + size]
+
+
+def load_links(cat: Catalogue, nodes: set[str], graphs: set[str] | None = None) -> set[Link]:
+    """The statements relating two of ``nodes``; with ``graphs``, only those these graphs state."""
+    found: set[Link] = set()
+    for batch in _batches(nodes):
+        for row in cat.store.query((_LINKS if graphs is None else _LINKS_BY_GRAPH).format(nodes=_iris(batch))):
+            subject = row[0].value
+            for line in row[1].value.split("\n"):
+                if graphs is None:
+                    prop, obj = line.split(" ")
+                    where = None
+                else:
+                    where, prop, obj = line.split(" ")
+                if obj in nodes:
+                    link = (subject, prop, obj)
+                    stated = cat.links.setdefault(link, set())
+                    if where is None:
+                        found.add(link)
+                    else:
+                        stated.add(where)
+                        if where in graphs:
+                            found.add(link)
+    return found
+
+
+def mentioned_by(cat: Catalogue, articles: set[str]) -> set[str]:
+    """The resources the mentions of these articles denote."""
+    graphs = sorted(cat.articles[s].graph for s in articles)
+    found: set[str] = set()
+    for batch in _batches(graphs):
+        found.update(row[0].value for row in cat.store.query(_MENTIONED.format(graphs=_iris(batch))))
+    return found
+
+
+def load_statements(cat: Catalogue, nodes: Iterable[str], *, facts: bool = True) -> None:
+    """Classes and labels (and tooltip facts) of the project's resources among ``nodes``."""
+    todo = {n for n in nodes if n.startswith(ID_NS) and n not in cat.loaded["facts" if facts else "names"]}
+    labels = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    for batch in _batches(todo - cat.loaded["names"]):
+        for row in cat.store.query(_NAMES.format(nodes=_iris(batch), labels=labels)):
+            file_statement(cat.entity(row[0].value), "", row[1].value, row[2])
+    cat.loaded["names"] |= todo
+    if not facts:
+        return
+    skipped = ", ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, *sorted(HIDDEN_PROPERTIES)))
+    for batch in _batches(todo):
+        for row in cat.store.query(_FACTS.format(nodes=_iris(batch), labels=skipped, project=PROJECT_NS)):
+            file_statement(cat.entity(row[1].value), row[0].value, row[2].value, row[3])
+    cat.loaded["facts"] |= todo
+
+
+def load_anchors(cat: Catalogue, nodes: Iterable[str]) -> None:
+    """How often the mentions of each of ``nodes`` use each surface form."""
+    todo = set(nodes) - cat.loaded["anchors"]
+    for batch in _batches(todo):
+        for row in cat.store.query(_ANCHORS.format(nodes=_iris(batch))):
+            cat.entity(row[0].value).anchors[row[1].value] += int(row[2].value)
+    cat.loaded["anchors"] |= todo
+
+
+def load_mentions(cat: Catalogue, nodes: Iterable[str], articles: set[str] | None) -> None:
+    """For each of ``nodes``: how many of the articles mention it, in how many sentences, and
+    the first ``sentences_per_node`` of those (by article, then position).
+
+    The first sentences are read from a prefix of the articles (in order) big enough to hold
+    them, so a hub mentioned in every article costs about as much as a rare entity."""
+    limit = config()["sentences_per_node"]
+    order = sorted(cat.articles) if articles is None else sorted(articles)
+    graphs = [cat.articles[s].graph for s in order]
+    stems = cat.graph_stems()
+    within = "" if articles is None else "VALUES ?g { " + _iris(graphs) + " }"
+    todo = sorted(set(nodes) - cat.loaded["mentions"])
+    counts: dict[str, int] = {}
+    for batch in _batches(todo):
+        for row in cat.store.query(_ARTICLE_COUNTS.format(nodes=_iris(batch), graphs=within)):
+            cat.entity(row[0].value).articles = int(row[1].value)
+        for row in cat.store.query(_SENTENCE_COUNTS.format(nodes=_iris(batch), graphs=within)):
+            counts[row[0].value] = cat.entity(row[0].value).sentence_count = int(row[1].value)
+    cat.loaded["mentions"] |= set(todo)
+    # a prefix of the articles expected to hold twice the sentences shown, in powers of two
+    size = {}
+    for node, n in counts.items():
+        wanted = len(graphs) * 2 * limit / n
+        size[node] = len(graphs) if wanted >= len(graphs) / 2 else 1 << max(5, math.ceil(math.log2(wanted)))
+    found: dict[str, set[tuple[str, int, str]]] = defaultdict(set)
+    while size:
+        for prefix in sorted(set(size.values())):
+            group = [n for n, k in size.items() if k == prefix]
+            scope = within if prefix >= len(graphs) else "VALUES ?g { " + _iris(graphs[:prefix]) + " }"
+            for batch in _batches(group):
+                for row in cat.store.query(_SENTENCES_OF.format(nodes=_iris(batch), graphs=scope)):
+                    stem = stems.get(row[2].value)
+                    if stem is not None:
+                        found[row[0].value].add((stem, int(row[3].value), row[1].value))
+            for node in group:
+                if prefix >= len(graphs) or len(found[node]) >= min(limit, counts[node]):
+                    del size[node]
+                else:
+                    size[node] = min(len(graphs), prefix * 4)
+    texts = {key for keys in found.values() for key in sorted(keys)[:limit]}
+    _load_sentences(cat, {k for _, _, k in texts} - cat.sentences.keys(), {k: (stem, b) for stem, b, k in texts})
+    for node, keys in found.items():
+        cat.entity(node).sentences = [k for _, _, k in sorted(keys)[:limit] if k in cat.sentences]
+
+
+def _load_sentences(cat: Catalogue, keys: set[str], where: dict[str, tuple[str, int]]) -> None:
+    for batch in _batches(keys):
+        for row in cat.store.query(_SENTENCE_TEXTS.format(sentences=_iris(batch))):
+            key = row[0].value
+            stem, begin = where[key]
+            cat.sentences.setdefault(key, Sentence(stem, begin, row[1].value))
+
+
+def load_figures(cat: Catalogue, nodes: Iterable[str]) -> None:
+    """The figures (observations) stated about each of ``nodes``, with their article."""
+    stems = cat.graph_stems()
+    todo = set(nodes) - cat.loaded["figures"]
+    for batch in _batches(todo):
+        for row in cat.store.query(_FIGURES.format(nodes=_iris(batch))):
+            figures = cat.entity(row[0].value).figures
+            for line in row[1].value.split("\u001e"):
+                graph, text = line.split("\t", 1)
+                if graph in stems:
+                    figures.add((stems[graph], text))
+    cat.loaded["figures"] |= todo
+
+
+def load_evidence(cat: Catalogue, links: set[Link]) -> None:
+    """The first ``evidence_per_edge`` sentences (by article, then position) each link was read from."""
+    limit = config()["evidence_per_edge"]
+    stems = cat.graph_stems()
+    todo = {link for link in links if link not in cat.evidence}
+    subjects = sorted({s for s, _, _ in todo})
+    objects = _iris(sorted({o for _, _, o in todo}))
+    found: dict[Link, set[tuple[str, int, str]]] = defaultdict(set)
+    for batch in _batches(subjects):
+        for row in cat.store.query(_EVIDENCE.format(subjects=_iris(batch), objects=objects)):
+            link = (row[0].value, row[1].value, row[2].value)
+            if link in todo:
+                for line in row[3].value.split("\n"):
+                    graph, begin, key = line.split(" ")
+                    if graph in stems:
+                        found[link].add((stems[graph], int(begin), key))
+    chosen = {key for keys in found.values() for key in sorted(keys)[:limit]}
+    _load_sentences(cat, {k for _, _, k in chosen} - cat.sentences.keys(), {k: (stem, b) for stem, b, k in chosen})
+    for link in todo:
+        cat.evidence[link] = [k for _, _, k in sorted(found.get(link, ()))[:limit] if k in cat.sentences]
+
+
+def describe_nodes(cat: Catalogue, nodes: set[str], articles: set[str] | None, lang: str,
+                   links: set[Link] = frozenset()) -> None:
+    """Read what the tooltips of the drawn ``nodes`` (and ``links``) show, nothing about the rest.
+
+    The parts are read side by side: Oxigraph lets go of the GIL while it evaluates a query."""
+    named = {n for n in nodes if not n.startswith("_:")}
+    for node in nodes:  # made here, not by two threads at once
+        cat.entity(node)
+    for what in ("names", "facts", "anchors", "mentions", "figures"):
+        cat.loaded[what]  # the same for the catalogue's bookkeeping
+
+    def statements() -> None:
+        load_statements(cat, nodes)
+        load_anchors(cat, {n for n in named if _needs_anchors(cat.entity(n), lang)})
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = [pool.submit(load_mentions, cat, named, articles), pool.submit(load_evidence, cat, set(links)),
+                pool.submit(statements), pool.submit(load_figures, cat, named)]
+        for job in jobs:
+            job.result()
 
 
 def _articles(store: GraphStore) -> dict[str, Article]:
@@ -255,26 +482,6 @@ def file_statement(entity: Entity, graph: str, prop: str, obj: ox.Term) -> bool:
     else:
         return False
     return True
-
-
-def _add_mention(cat: Catalogue, row: ox.QuerySolution) -> None:
-    """Count the article and the surface form; keep the sentence (a mention may have none)."""
-    entity = cat.entity(row["e"].value)
-    stem = row["stem"].value
-    sentences = entity.mentions[stem]
-    if row["anchor"] is not None:
-        entity.anchors[row["anchor"].value] += 1
-    if row["s"] is not None:
-        sentences.add(row["s"].value)
-        cat.sentences.setdefault(row["s"].value, Sentence(stem, int(row["begin"].value), row["text"].value))
-
-
-def _figure_text(row: ox.QuerySolution) -> str:
-    """"trade value, 2023: 34900000000 USD (“34,9 miljard dollar”)"."""
-    head = ", ".join(v for v in (_value(row["measure"]), _value(row["period"])) if v) or "figure"
-    amount = " ".join(v for v in (_value(row["value"]), _value(row["unit"])) if v)
-    anchor = _value(row["anchor"])
-    return f"{head}: {amount}" + (f" (“{anchor}”)" if anchor else "")
 
 
 def _value(term: ox.Term | None) -> str | None:
@@ -314,14 +521,11 @@ def whole_graph(cat: Catalogue, articles: set[str] | None) -> Subgraph:
 
     With an article filter: the entities those articles mention and the relations their named
     graphs state (plus the shared entity descriptions, e.g. an edition's series)."""
-    tops = top_type_of()
-    nodes = {iri for iri, e in cat.entities.items()
-             if any(local_name(c) in tops for c in e.classes if c.startswith(KG_NS))
-             and (articles is None or articles & e.mentions.keys())}
+    nodes = set(cat.node_classes)
+    if articles is not None:
+        nodes &= mentioned_by(cat, articles)
     graphs = None if articles is None else {cat.articles[s].graph for s in articles} | {ENTITIES_GRAPH}
-    links = {link for link, where in cat.links.items()
-             if link[0] in nodes and link[2] in nodes and (graphs is None or where & graphs)}
-    return Subgraph(nodes, links)
+    return Subgraph(nodes, load_links(cat, nodes, graphs))
 
 
 def query_graph(store: GraphStore, cat: Catalogue, sel: Selection, articles: set[str] | None) -> Subgraph:
@@ -343,8 +547,9 @@ def query_graph(store: GraphStore, cat: Catalogue, sel: Selection, articles: set
             nodes.add(_key(obj))
             links.add((subject, prop, _key(obj)))
     if articles is not None:
-        nodes = {n for n in nodes if articles & cat.entity(n).mentions.keys()}
+        nodes &= mentioned_by(cat, articles)
         links = {link for link in links if link[0] in nodes and link[2] in nodes}
+    load_statements(cat, nodes)  # what the store says of them too: the focus and types need it
     return Subgraph(nodes, links)
 
 
@@ -361,6 +566,7 @@ def fold(text: str) -> str:
 def match_label(cat: Catalogue, nodes: Iterable[str], label: str) -> set[str]:
     """Nodes with a label equal to ``label`` (folded); failing that, the one that contains it."""
     wanted = fold(label)
+    load_statements(cat, nodes, facts=False)
     names = {n: {fold(text) for text, _, _ in cat.entity(n).labels} for n in nodes}
     exact = {n for n, folded in names.items() if wanted in folded}
     if exact:
@@ -370,6 +576,7 @@ def match_label(cat: Catalogue, nodes: Iterable[str], label: str) -> set[str]:
         return set(partial)
     if not partial:
         raise KGError(f"no entity labelled {label!r} in the view (try `kg query` to find its name)")
+    load_anchors(cat, partial[:10])
     shown = "; ".join(display_label(cat.entity(n), "en") for n in partial[:10])
     raise KGError(f"{label!r} is part of {len(partial)} labels ({shown}{'; …' if len(partial) > 10 else ''}): "
                   "give a whole label")
@@ -398,7 +605,12 @@ def cap(part: Subgraph, limit: int) -> Subgraph:
 
     Degrees are kept as counted before the cap: a node's size and tooltip say how connected it
     is in the selection, not only among the nodes that survived."""
-    degrees = dict(undirected(part).degree())
+    neighbours: dict[str, set[str]] = defaultdict(set)  # as networkx counts degree, without building the graph
+    for subject, _, obj in part.links:
+        if subject != obj:
+            neighbours[subject].add(obj)
+            neighbours[obj].add(subject)
+    degrees = {n: len(neighbours.get(n, ())) for n in part.nodes}
     if len(part.nodes) <= limit:
         return replace(part, degrees=degrees)
     ranked = sorted(part.nodes, key=lambda n: (n not in part.focus, -degrees[n], n))
@@ -410,8 +622,8 @@ def cap(part: Subgraph, limit: int) -> Subgraph:
 
 def undirected(part: Subgraph) -> nx.Graph:
     graph = nx.Graph()
-    graph.add_nodes_from(part.nodes)
-    graph.add_edges_from((s, o) for s, _, o in part.links if s != o)
+    graph.add_nodes_from(sorted(part.nodes))  # in order: communities and layout depend on it
+    graph.add_edges_from(sorted((s, o) for s, _, o in part.links if s != o))
     return graph
 
 
@@ -446,12 +658,18 @@ def display_label(entity: Entity, lang: str) -> str:
     return others[0] if others else local_name(entity.iri)
 
 
+def _needs_anchors(entity: Entity, lang: str) -> bool:
+    """Whether :func:`display_label` has to count surface forms to choose among the labels."""
+    for wanted in (lang, "en"):
+        names = [(prop == "prefLabel", prop == "label") for _, language, prop in entity.labels if language == wanted]
+        if names:
+            return names.count(max(names)) > 1
+    return False
+
+
 def describe(cat: Catalogue, entity: Entity, articles: set[str] | None, lang: str) -> dict[str, Any]:
     """Tooltip data of a node: classes, labels, facts, figures, articles and sentences."""
     limit = config()["sentences_per_node"]
-    stems = sorted(s for s in entity.mentions if articles is None or s in articles)
-    sentences = sorted({k for s in stems for k in entity.mentions[s]},
-                       key=lambda k: (cat.sentences[k].stem, cat.sentences[k].begin))
     graphs = None if articles is None else {cat.articles[s].graph for s in articles} | {ENTITIES_GRAPH, ""}
     facts = sorted({(term_label(p, lang), v) for g, p, v in entity.facts if graphs is None or g in graphs})
     return {
@@ -459,9 +677,9 @@ def describe(cat: Catalogue, entity: Entity, articles: set[str] | None, lang: st
         "labels": [list(label) for label in sorted({(text, language) for text, language, _ in entity.labels})],
         "facts": [list(f) for f in facts],
         "figures": sorted(text for stem, text in entity.figures if articles is None or stem in articles),
-        "articles": len(stems),
-        "sentences": [_sentence(cat.sentences[k]) for k in sentences[:limit]],
-        "more": max(0, len(sentences) - limit),
+        "articles": entity.articles,
+        "sentences": [_sentence(cat.sentences[k]) for k in entity.sentences[:limit]],
+        "more": max(0, entity.sentence_count - limit),
     }
 
 
@@ -497,13 +715,22 @@ def _place(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     size = len(graph)
     if size <= config()["layout_leaf"]:
         return _spring(graph)
-    components = [graph.subgraph(c) for c in nx.connected_components(graph)]
+    components = [_induced(graph, c) for c in nx.connected_components(graph)]
     if len(components) > 1:
         return _pack([_place(c) for c in components])
     parts = nx.community.louvain_communities(graph, seed=SEED)
     if len(parts) == 1:
         return _sunflower(graph)
     return _arrange(graph, [sorted(p) for p in parts])
+
+
+def _induced(graph: nx.Graph, nodes: Iterable[str]) -> nx.Graph:
+    """The subgraph on ``nodes``, nodes and edges in sorted order (``graph.subgraph`` may follow a
+    set's order, which changes from run to run, and the layouts depend on the order)."""
+    part = nx.Graph()
+    part.add_nodes_from(sorted(nodes))
+    part.add_edges_from(sorted(tuple(sorted(e)) for e in graph.subgraph(part.nodes).edges()))
+    return part
 
 
 def _spring(graph: nx.Graph) -> dict[str, tuple[float, float]]:
@@ -544,7 +771,7 @@ def _arrange(graph: nx.Graph, parts: list[list[str]]) -> dict[str, tuple[float, 
     result = {}
     for i, part in enumerate(parts):
         cx, cy = centres[i]
-        for n, (x, y) in _place(graph.subgraph(part)).items():
+        for n, (x, y) in _place(_induced(graph, part)).items():
             result[n] = (cx + x, cy + y)
     return result
 
@@ -574,11 +801,14 @@ def view_data(store: GraphStore, sel: Selection = Selection()) -> dict[str, Any]
     cat = load_catalogue(store)
     articles = select_articles(cat, sel)
     part = choose(store, cat, sel, articles)
-    graph = undirected(part)
     order = sorted(part.nodes)
-    groups = communities(graph)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # tooltips are read while the layout is computed
+        described = pool.submit(describe_nodes, cat, part.nodes, articles, sel.lang, part.links)
+        graph = undirected(part)
+        groups = communities(graph)
+        positions = layout(graph) if len(order) > config()["layout_threshold"] else {}
+        described.result()
     group_of = {n: i for i, members in enumerate(groups) for n in members}
-    positions = layout(graph) if len(order) > config()["layout_threshold"] else {}
     nodes = [_node(cat, n, part.degrees[n], group_of[n], positions.get(n), articles, sel.lang) for n in order]
     index = {n: i for i, n in enumerate(order)}
     links = sorted(part.links)
@@ -612,8 +842,7 @@ def _node(cat: Catalogue, iri: str, degree: int, group: int, position: tuple[flo
 
 def _edge(cat: Catalogue, link: Link, index: dict[str, int]) -> list[Any]:
     """``[from, to, relation, evidence]`` by node index: compact at 10,000 edges."""
-    keys = sorted(cat.evidence.get(link, ()), key=lambda k: (cat.sentences[k].stem, cat.sentences[k].begin))
-    evidence = [_sentence(cat.sentences[k]) for k in keys[:config()["evidence_per_edge"]]]
+    evidence = [_sentence(cat.sentences[k]) for k in cat.evidence.get(link, ())]
     return [index[link[0]], index[link[2]], link[1], evidence]
 
 
@@ -689,7 +918,8 @@ def _page_template() -> str:
 
     The Content-Security-Policy lists the SHA-256 of each inline script and style, so nothing
     else inline runs; the JSON data block is not script and needs no hash."""
-    lib = resources.files("pyvis") / "lib" / "vis-9.1.2"
+    # pyvis's own folder, without importing pyvis (its import pulls in IPython and jinja2: 0.6 s)
+    lib = Path(importlib.util.find_spec("pyvis").submodule_search_locations[0]) / "lib" / "vis-9.1.2"
     scripts = [(lib / "vis-network.min.js").read_text(encoding="utf-8"), _template("network.js")]
     styles = [(lib / "vis-network.css").read_text(encoding="utf-8"), _template("network.css")]
     policy = ("default-src 'none'; script-src " + " ".join(_hash(s) for s in scripts)

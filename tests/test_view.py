@@ -338,6 +338,43 @@ def test_cap_keeps_the_most_central_and_says_so(tmp_path: Path, capsys: pytest.C
     assert "300 entities" in capsys.readouterr().err
 
 
+def test_tooltips_hold_the_first_sentences_in_article_order(tmp_path: Path) -> None:
+    """Hubs' sentences and relations' evidence are read from a prefix of the articles: they must
+    still be the first ones (by article, then position), with the right counts, as SPARQL says."""
+    store = synthetic_store(tmp_path / "out", 3000)
+    limit, per_edge = 20, 3
+    lang_nl = Selection(max_nodes=120, article_lang="nl")
+    for selection in (Selection(max_nodes=120), lang_nl):
+        data = view_data(store, selection)
+        where = 'FILTER(?lang = "nl")' if selection.article_lang else ""
+        rows = store.query(f"""PREFIX kg: <{KG_NS}> PREFIX nif: <{NIF}> PREFIX dcterms: <{DCTERMS}>
+            SELECT DISTINCT ?e ?stem ?begin ?text WHERE {{ ?m kg:denotes ?e ; kg:inArticle ?a ; kg:inSentence ?s .
+            ?a dcterms:identifier ?stem ; dcterms:language ?lang . ?s nif:beginIndex ?begin ; nif:anchorOf ?text {where} }}""")
+        said: dict[str, list[tuple[str, int, str]]] = {}
+        for row in rows:
+            said.setdefault(row["e"].value, []).append((row["stem"].value, int(row["begin"].value), row["text"].value))
+        hubs = 0
+        for node in data["nodes"]:
+            expected = sorted(said[node["id"]])
+            hubs += len(expected) > 4 * limit  # read from a prefix of the articles
+            assert node["sentences"] == [[text, stem] for stem, _, text in expected[:limit]]
+            assert node["more"] == max(0, len(expected) - limit)
+            assert node["articles"] == len({stem for stem, _, _ in expected})
+        assert hubs
+    data = view_data(store, Selection(max_nodes=120))
+    rows = store.query(f"""PREFIX kg: <{KG_NS}> PREFIX nif: <{NIF}> PREFIX dcterms: <{DCTERMS}> PREFIX rdf: <{RDF}>
+        SELECT ?s ?p ?o ?stem ?begin ?text WHERE {{ ?x rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+        kg:evidence ?e ; kg:inArticle ?a . ?a dcterms:identifier ?stem . ?e nif:beginIndex ?begin ; nif:anchorOf ?text }}""")
+    evidence: dict[tuple[str, str, str], set[tuple[str, int, str]]] = {}
+    for row in rows:
+        evidence.setdefault((row["s"].value, row["p"].value, row["o"].value), set()).add(
+            (row["stem"].value, int(row["begin"].value), row["text"].value))
+    ids = [n["id"] for n in data["nodes"]]
+    for source, target, prop, shown in data["edges"]:
+        expected = sorted(evidence.get((ids[source], prop, ids[target]), ()))[:per_edge]
+        assert shown == [[text, stem] for stem, _, text in expected]
+
+
 def test_large_views_get_positions_and_no_physics(tmp_path: Path) -> None:
     store = synthetic_store(tmp_path / "out", 600)
     data = view_data(store)

@@ -23,11 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import networkx as nx
 
-    from kg.view import display_label, load_catalogue, top_type, undirected, whole_graph
+    from kg.view import (display_label, load_anchors, load_catalogue, load_statements, top_type, undirected,
+                         whole_graph)
 
     store = GraphStore.open(args.out, read_only=True)
     cat = load_catalogue(store)
     part = whole_graph(cat, None)
+    load_statements(cat, part.nodes, facts=False)  # every class (and label) of every entity
     graph = undirected(part)
     print(f"triples    {len(store.store):>9,}  in {len(store.graph_names()):,} named graphs")
     print(f"articles   {len(cat.articles):>9,}")
@@ -38,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
         print("  " + line)
     centrality = nx.degree_centrality(graph) if len(graph) > 1 else dict.fromkeys(graph, 0.0)
     ranked = sorted(graph, key=lambda n: (-centrality[n], n))[:args.top]
+    load_anchors(cat, ranked)  # the surface forms that choose among a name's labels
     print(f"\n{len(ranked)} most central entities (degree centrality: the share of the other entities "
           "each is related to)")
     for rank, node in enumerate(ranked, 1):
@@ -63,6 +66,7 @@ def type_lines(cat: Catalogue, nodes: set[str]) -> list[str]:
                 specific.setdefault(top, Counter())[name] += 1
     lines = []
     for top, n in sorted(tops.items(), key=lambda kv: (-kv[1], kv[0])):
-        detail = ", ".join(f"{c} {k}" for c, k in specific.get(top, Counter()).most_common())
+        ranked = sorted(specific.get(top, Counter()).items(), key=lambda ck: (-ck[1], ck[0]))  # ties by name
+        detail = ", ".join(f"{c} {k}" for c, k in ranked)
         lines.append(f"{top:<13}{n:>6,}" + (f"  ({detail})" if detail else ""))
     return lines
