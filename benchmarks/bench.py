@@ -66,6 +66,8 @@ class BuildRun:
     store_mb: float
     ttl_mb: float
     trig_mb: float
+    phases: dict[str, float] = field(default_factory=dict)
+    """Wall seconds of the build's steps, as ``kg build`` reports them on its ``time:`` line."""
 
     @property
     def articles_per_s(self) -> float:
@@ -136,10 +138,13 @@ def run_build(corpus: Path, out: Path, *, articles: int, words: int, workers: in
     # the build process itself is measured exactly by rusage; its workers by the last samples
     workers_cpu = sum(seconds for pid, seconds in cpu.items() if pid != proc.pid)
     triples = int(re.search(r"^triples: (\d+)", stdout, re.M).group(1))  # type: ignore[union-attr]
+    steps = re.search(r"^time: [\d.]+ s \((.*)\)$", stdout, re.M)
+    phases = {name: float(seconds) for name, seconds in
+              (step.rsplit(" ", 1) for step in steps.group(1).split(", "))} if steps else {}
     store = Path(os.path.realpath(out / "store"))
     return BuildRun(articles, workers, words, wall, max(waited, cpu.get(proc.pid, 0.0) + workers_cpu),
                     peak / 2**20, triples, _size(store) / 2**20,
-                    _size(out / "graph.ttl") / 2**20, _size(out / "graph.trig") / 2**20)
+                    _size(out / "graph.ttl") / 2**20, _size(out / "graph.trig") / 2**20, phases)
 
 
 def _size(path: Path) -> int:
@@ -460,6 +465,10 @@ def table(results: Results) -> str:
         lines.append(f"{b['articles']:>9,} {b['workers']:>7} {b['wall_s']:>8.1f} {b['articles_per_s']:>7.1f} "
                      f"{b['words_per_cpu_s']:>12,.0f} {b['vs_bare_pass']:>7.1f} {b['peak_rss_mb']:>8.0f} "
                      f"{b['triples']:>11,} {b['store_mb']:>9.0f} {b['ttl_mb']:>7.1f} {b['trig_mb']:>8.1f}")
+    for b in results.builds:
+        if b.get("phases"):
+            steps = ", ".join(f"{name} {seconds:.1f}" for name, seconds in b["phases"].items())
+            lines.append(f"steps of {b['articles']:,} × {b['workers']} (wall s): {steps}")
     for n, bare in results.bare.items():
         lines.append(f"bare pass {int(n):,} articles: {bare['cpu_s']:.2f} CPU s")
     if results.workers:
