@@ -34,6 +34,7 @@ from kg.parallel import Shard, process_all
 from kg.reader import DEFAULT_MAX_BYTES, Skipped, Source, find_article_files, read_sources
 from kg.staging import staged_build
 from kg.store import GraphStore
+from kg.summary import refresh_summary
 from kg.vocab import ENTITIES_GRAPH, KG_NS
 
 FINGERPRINT_FILE = ".build-fingerprint"
@@ -63,7 +64,7 @@ class BuildReport:
 
 
 _GRAPH_CODE = ("reader", "extractor", "mapper", "build.py", "parallel.py", "export.py", "store.py",
-               "dates.py", "lexicon.py", "vocab.py", "datafiles.py", "paths.py")
+               "summary.py", "dates.py", "lexicon.py", "vocab.py", "datafiles.py", "paths.py")
 """The parts of the package that decide what a build writes (the query, view and command code
 does not: changing it must not rebuild a corpus)."""
 
@@ -151,6 +152,7 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
                 store.drop_graph(graph)
                 report.removed += 1
         _refresh_entities(store, ox.NamedNode(ENTITIES_GRAPH), summaries.values(), lexicon)
+        refresh_summary(store, counts=shard is None)  # kg/summary.py: name keys and statistics
         store.flush()
         report.entities = store.type_counts()
         report.triples = store.count()
