@@ -27,10 +27,10 @@ from kg.errors import KGError
 from kg.export import INDEX_FILE, BlockFiles, article_blocks, write_atomically
 from kg.lexicon import load_lexicon
 from kg.mapper import EntitySummary, describe_entities
-from kg.mapper.resolve import DEFAULT_THRESHOLD, Resolver, apply_merges, merged_summaries
 from kg.mapper.iris import entity_node, graph_node
-from kg.paths import ONTOLOGY_DIR, ROOT
+from kg.mapper.resolve import DEFAULT_THRESHOLD, Resolver, apply_merges, merged_summaries
 from kg.parallel import Shard, process_all
+from kg.paths import ONTOLOGY_DIR, ROOT
 from kg.reader import DEFAULT_MAX_BYTES, Skipped, Source, find_article_files, read_sources
 from kg.staging import staged_build
 from kg.store import GraphStore

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset
 
-from kg.extractor import extract
 from kg.export import article_blocks
+from kg.extractor import extract
 from kg.lexicon import load_lexicon
 from kg.mapper import describe_entities, map_article, summarise
 from kg.mapper.iris import article_node
