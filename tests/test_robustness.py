@@ -139,6 +139,12 @@ def _snapshot(out: Path) -> dict[str, bytes | str]:
     return state
 
 
+def _interruptible() -> None:
+    """In the child, before exec: Ctrl-C as at a terminal. A test run started in the background
+    inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 MIDWAY_ARTICLES = 800
 """About 8 s of building on the project's machine: the latest stop (3 s in) must still find it running."""
 
@@ -154,7 +160,8 @@ def test_a_build_stopped_midway_leaves_the_previous_graph_and_store(signal_numbe
     _generate(corpus, 20, MIDWAY_ARTICLES)  # enough that every stop lands before the commit point
 
     process = subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "-q"],
-                               env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                               env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_interruptible)
     deadline = time.monotonic() + 120
     while not (out / STAGING_DIRNAME).exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -162,6 +169,7 @@ def test_a_build_stopped_midway_leaves_the_previous_graph_and_store(signal_numbe
     assert process.poll() is None, "the build ended before it could be stopped midway"
     process.send_signal(signal_number)
     process.communicate(timeout=120)
+    assert process.returncode != 0, "the build was not stopped: it finished"
     assert not (out / STAGING_DIRNAME / MANIFEST).exists(), "stopped after its commit point, not midway"
 
     assert _snapshot(out) == before, "an output or the store link changed"
