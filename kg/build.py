@@ -27,7 +27,7 @@ from kg.errors import KGError
 from kg.export import INDEX_FILE, BlockFiles, article_blocks, write_atomically
 from kg.lexicon import load_lexicon
 from kg.mapper import EntitySummary, describe_entities
-from kg.mapper.iris import entity_node, graph_node
+from kg.mapper.iris import entity_ref, graph_node
 from kg.mapper.resolve import DEFAULT_THRESHOLD, Resolver, apply_merges, merged_summaries
 from kg.parallel import Shard, process_all
 from kg.paths import ONTOLOGY_DIR, ROOT
@@ -99,6 +99,11 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
     """
     started = time.perf_counter()
     report = BuildReport()
+
+    def lap(step: str) -> None:
+        """Record the wall time since the previous step as ``step``'s."""
+        report.phases[step] = time.perf_counter() - started - sum(report.phases.values())
+
     files = list(find_article_files(paths))
     with staged_build(out_dir) as staging:
         current = f"{fingerprint()} merge>={merge_threshold}"
@@ -113,7 +118,7 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
         existing = store.articles()
         lexicon = load_lexicon()
         order, todo = _survey(files, existing, shard, max_bytes, report)
-        report.phases["survey"] = time.perf_counter() - started
+        lap("survey")
         names = ["graph.trig", "graph.nq"] if shard else ["graph.ttl", "graph.trig"]
         exports = BlockFiles(staging.dir, out_dir, names, list(order), set(existing), store)
         resolver = Resolver.from_store(store.store, lexicon, merge_threshold)
@@ -146,7 +151,7 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
                     report.replaced += 1
                 else:
                     report.added += 1
-        report.phases["articles"] = time.perf_counter() - started - sum(report.phases.values())
+        lap("articles")
         for stem, (_, graph) in existing.items():
             if stem not in order:
                 store.drop_graph(graph)
@@ -156,35 +161,35 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
         store.flush()
         report.entities = store.type_counts()
         report.triples = store.count()
-        report.phases["store"] = time.perf_counter() - started - sum(report.phases.values())
+        lap("store")
         # a shard is one part of a graph: no merged Turtle or view of its own, N-Quads for bulk loaders
         exports.finish(staging.path(INDEX_FILE))
-        report.phases["exports"] = time.perf_counter() - started - sum(report.phases.values())
+        lap("exports")
         if html and shard is None:
             from kg.view import write_view
             write_view(store, staging.path("graph.html"))
             names.append("graph.html")
-            report.phases["view"] = time.perf_counter() - started - sum(report.phases.values())
+            lap("view")
         write_atomically(staging.path(FINGERPRINT_FILE), current.encode())
         del writer, store, exports  # closes the new store: no reader may open a store a writer still holds
         staging.publish([*names, INDEX_FILE, FINGERPRINT_FILE])
         report.outputs = [out_dir / name for name in names]
-    report.seconds = time.perf_counter() - started
-    report.phases["publish"] = report.seconds - sum(report.phases.values())
+    lap("publish")
+    report.seconds = sum(report.phases.values())
     return report
 
 
 def _survey(files: list[Path], existing: dict[str, tuple[str, ox.NamedNode]], shard: Shard | None,
-            max_bytes: int, report: BuildReport) -> tuple[dict[str, None], dict[Path, dict[str, str]]]:
-    """Every article the new graph holds, in file order, and the new or changed ones by file.
+            max_bytes: int, report: BuildReport) -> tuple[dict[str, str], dict[Path, dict[str, str]]]:
+    """Every article the new graph holds (id → where it was found, in file order), and the new
+    or changed ones by file (id → hash).
 
     Only ids and hashes are kept: the bytes of the articles to build are read again when a
     worker is ready for them, so memory does not grow with the corpus.
     """
-    order: dict[str, None] = {}
+    where: dict[str, str] = {}
     copies: dict[str, str] = {}
     todo: dict[Path, dict[str, str]] = {}
-    where: dict[str, str] = {}
     for path in files:
         for item in read_sources(path, max_bytes=max_bytes):
             if isinstance(item, Skipped):
@@ -202,12 +207,11 @@ def _survey(files: list[Path], existing: dict[str, tuple[str, ox.NamedNode]], sh
             if shard is not None and not shard.holds(stem):
                 continue
             where[stem] = item.path
-            order[stem] = None
             if stem in existing and existing[stem][0] == digest:
                 report.unchanged += 1
             else:
                 todo.setdefault(path, {})[stem] = digest
-    return order, todo
+    return where, todo
 
 
 def _reread(todo: dict[Path, dict[str, str]], max_bytes: int) -> Iterator[Source]:
@@ -236,7 +240,7 @@ def _refresh_entities(store: GraphStore, graph: ox.NamedNode, summaries, lexicon
     for iri in described - mentioned:
         for quad in list(store.store.quads_for_pattern(ox.NamedNode(iri), None, None, graph)):
             store.store.remove(quad)
-    fresh = [s for s in summaries if entity_node(s.key).value not in described]
+    fresh = [s for s in summaries if entity_ref(s.key) not in described]
     store.store.extend(describe_entities(fresh, lexicon))
 
 

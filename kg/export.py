@@ -95,12 +95,17 @@ def write_atomically(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
+def _prefixes(fmt: str) -> dict[str, str] | None:
+    """The prefixes a format is written with (the line formats have none)."""
+    return PREFIXES if fmt in ("turtle", "trig") else None
+
+
 def write_graph(store: GraphStore, output: BinaryIO, fmt: str) -> None:
     """Write the whole graph to ``output`` in ``fmt`` (``turtle``, ``trig``, ``ntriples``, ``nquads``)."""
     if fmt not in FORMATS:
         raise KGError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     rdf_format, _, quads = FORMATS[fmt]
-    prefixes = PREFIXES if fmt in ("turtle", "trig") else None
+    prefixes = _prefixes(fmt)
     if quads:
         store.store.dump(output, rdf_format, prefixes=prefixes)
     else:
@@ -140,12 +145,11 @@ def _without_prefixes(text: bytes) -> bytes:
 
 
 def _serialize(items: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: str) -> bytes:
-    rdf_format = FORMATS[fmt][0]
-    prefixes = PREFIXES if fmt in ("turtle", "trig") else None
-    return _without_prefixes(ox.serialize(items, format=rdf_format, prefixes=prefixes))
+    return _without_prefixes(ox.serialize(items, format=FORMATS[fmt][0], prefixes=_prefixes(fmt)))
 
 
 _RDF_TYPE = f"<{RDF}type>"
+_ARTICLE_SUBJECT = f"<{ARTICLE_NS}"
 _PLAIN_LOCAL = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _XSD_INTEGER = f'"^^<{XSD}integer>'
 
@@ -210,14 +214,12 @@ def article_blocks(nquads: bytes, names: Iterable[str]) -> dict[str, bytes]:
         if fmt == "nquads":
             blocks[name] = nquads
         elif fmt == "trig":
-            blocks[name] = (f"{rows[0][3]} {{\n{_statements_text(rows, chr(9))}}}\n" if rows else "").encode()
+            body = _statements_text(rows, "\t")
+            blocks[name] = f"{rows[0][3]} {{\n{body}}}\n".encode() if rows else b""
         else:
             own = (row for row in rows if row[0].startswith(_ARTICLE_SUBJECT))
             blocks[name] = _statements_text(own, "").encode()
     return blocks
-
-
-_ARTICLE_SUBJECT = f"<{ARTICLE_NS}"
 
 
 def _store_blocks(store: GraphStore, graph: ox.NamedNode, names: Iterable[str]) -> dict[str, bytes]:
@@ -266,8 +268,7 @@ class BlockFiles:
         self._previous = previous
         self._old = _previous_index(out_dir, names) if previous else {}
         self._sources = {name: open(out_dir / name, "rb") for name in self._old}
-        self._paths = {name: staging_dir / name for name in names}
-        self._outputs = {name: open(path, "wb") for name, path in self._paths.items()}
+        self._outputs = {name: open(staging_dir / name, "wb") for name in names}
         self._index: dict[str, dict[str, list[int]]] = {name: {} for name in names}
         for name, handle in self._outputs.items():
             handle.write(_header(name, BLOCK_FORMATS[name]))

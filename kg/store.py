@@ -54,11 +54,6 @@ class GraphStore:
         """Stem → (content hash, named graph) of every article in the store."""
         return {row["stem"].value: (row["hash"].value, row["g"]) for row in self.store.query(_ARTICLES)}
 
-    def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
-        """Drop ``graph`` and load ``quads`` in its place."""
-        self.drop_graph(graph)
-        self.store.extend(quads)
-
     def writer(self, *, background: bool = True) -> "GraphWriter":
         """A bulk writer of whole article graphs (see :class:`GraphWriter`)."""
         return GraphWriter(self, background=background)

@@ -62,9 +62,6 @@ class QuadLines:
     def text(self) -> str:
         return "".join(self._lines)
 
-    def __len__(self) -> int:
-        return len(self._lines)
-
 
 def statements(nquads: str) -> Iterator[tuple[str, str, str, str]]:
     """``(subject, predicate, object, graph)`` terms of N-Quads lines as Oxigraph or

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 from kg.extractor.normalise import fold
 from kg.lexicon import Lexicon
 from kg.mapper import EntitySummary
-from kg.mapper.iris import NEW_PREFIX, article_iri, entity_node, graph_iri
+from kg.mapper.iris import NEW_PREFIX, article_iri, entity_ref, graph_iri
 from kg.mapper.nquads import QuadLines, decimal, iri, literal, statements
 from kg.vocab import ENTITIES_GRAPH, ID_NS, KG_NS, RDF, RDFS
 
@@ -130,7 +130,7 @@ class Resolver:
             if not summary.key.startswith(NEW_PREFIX):
                 continue
             type_ = summary.key[len(NEW_PREFIX):].split(":", 1)[0]
-            source = entity_node(summary.key).value
+            source = entity_ref(summary.key)
             found = self.match(source, type_, summary.name)
             if found:
                 merges.append(Merge(summary.name, source, found[0], found[1]))
@@ -164,4 +164,4 @@ def apply_merges(stem: str, nquads: bytes, merges: list[Merge]) -> bytes:
 def merged_summaries(summaries: list[EntitySummary], merges: list[Merge]) -> list[EntitySummary]:
     """Summaries without the entities merged away (their target is described already)."""
     gone = {m.source for m in merges}
-    return [s for s in summaries if entity_node(s.key).value not in gone]
+    return [s for s in summaries if entity_ref(s.key) not in gone]
