@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.commands import add_out_option
+from kg.commands import ENDPOINT_CREDENTIALS, add_out_option
 from kg.push import MERGED_GRAPH, push
 from kg.query import Endpoint
 from kg.store import GraphStore
@@ -16,9 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "push", help="load the built graph into a SPARQL store (Graph Store HTTP Protocol)",
         description="Send every named graph of the built graph (one per article, plus graph/entities) to a\n"
                     "store with an HTTP PUT per graph, replacing what an earlier push put there; delete the\n"
-                    "project graphs it no longer has; check the triple counts with COUNT queries. Credentials\n"
-                    "come from the environment only: KG_ENDPOINT_USER, KG_ENDPOINT_PASSWORD, KG_ENDPOINT_AUTH\n"
-                    "(digest, the default, or basic) and KG_ENDPOINT_REALM (digest realm, default SPARQL).",
+                    "project graphs it no longer has; check the triple counts with COUNT queries.\n"
+                    + ENDPOINT_CREDENTIALS,
         epilog="example (Virtuoso):\n"
                "  KG_ENDPOINT_USER=dba KG_ENDPOINT_PASSWORD=… kg push --endpoint http://127.0.0.1:8890/sparql \\\n"
                "      --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth",

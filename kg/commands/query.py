@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.commands import add_out_option
+from kg.commands import ENDPOINT_CREDENTIALS, add_out_option
 from kg.errors import KGError
 from kg.query import FORMATS, Endpoint, bind, library, parse_params, render, resolve, run_local, run_remote
 from kg.store import GraphStore
@@ -15,9 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "query", help="run SPARQL: a named query from queries/, a .rq file or a string",
         description="Run a SPARQL query on the built graph (default graph: the union of the named graphs)\n"
-                    "or, with --endpoint, on a remote SPARQL endpoint. Credentials for an endpoint come\n"
-                    "from the environment only: KG_ENDPOINT_USER, KG_ENDPOINT_PASSWORD, KG_ENDPOINT_AUTH\n"
-                    "(digest, the default, or basic) and KG_ENDPOINT_REALM (digest realm, default SPARQL).",
+                    "or, with --endpoint, on a remote SPARQL endpoint.\n" + ENDPOINT_CREDENTIALS,
         epilog="examples:  kg query --list\n"
                "           kg query mentions --param entity=Nanning -f csv\n"
                "           kg query 'SELECT ?c WHERE { ?c a kg:Country }' --endpoint http://127.0.0.1:8890/sparql",
