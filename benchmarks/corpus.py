@@ -108,8 +108,16 @@ class _Article:
         self.conf = _templates()["languages"][language]
         self.people = _templates()["people"][language]
         self.names = _names(language)
-        self.year = self.rng.randint(2015, 2025)
+        self.seed = seed
         self.event = self._event()
+        # an edition has one place, date and organiser, whichever article reports it: they are
+        # drawn from the event's own generator, and the article is published in the event's year
+        event_rng = random.Random(f"{seed}:event:{self.event}")
+        self.year = event_rng.randint(2015, 2025)
+        self.event_date = self._date(event_rng)
+        self.event_place = event_rng.choice(self.names.places)
+        self.event_org = event_rng.choice(self.names.orgs)
+        self.person_org = ""
 
     def _event(self) -> str:
         conf, rng = self.conf, self.rng
@@ -124,17 +132,25 @@ class _Article:
         return self.rng.choice(pool)
 
     def person(self) -> str:
+        """A made-up person with the title and organisation that are theirs in every article
+        (people keep their post for a while), so ``{person_org}`` after it names their employer."""
         rng, p = self.rng, self.people
         if "middle" in p:
             name = f"{rng.choice(p['family'])} {rng.choice(p['middle'])} {rng.choice(p['given'])}"
         else:
             name = f"{rng.choice(p['family'])} {rng.choice(p['given'])}"
-        return f"{rng.choice(self.conf['titles'])} {name}"
+        own = random.Random(f"{self.seed}:person:{name}")
+        title = own.choice(self.conf["titles"])
+        self.person_org = own.choice(self.names.orgs)
+        return f"{title} {name}"
 
     def date(self) -> str:
-        month = self.rng.randint(1, 12)
+        return self._date(self.rng)
+
+    def _date(self, rng: random.Random) -> str:
+        month = rng.randint(1, 12)
         months = self.conf["months"]
-        return self.conf["date"].format(day=self.rng.randint(1, 28), month=month, year=self.year,
+        return self.conf["date"].format(day=rng.randint(1, 28), month=month, year=self.year,
                                         month_name=months[month - 1] if months else "")
 
     def number(self, low: int, high: int, *, decimals: bool) -> str:
@@ -164,6 +180,10 @@ class _Article:
                 "agreement": lambda: rng.choice(n.agreements),
                 "project": lambda: rng.choice(n.projects),
                 "person": self.person,
+                "person_org": lambda: self.person_org,
+                "event_place": lambda: self.event_place,
+                "event_date": lambda: self.event_date,
+                "event_org": lambda: self.event_org,
                 "date": self.date,
                 "year": lambda: str(rng.randint(2010, 2030)),
                 "amount": lambda: rng.choice(conf["amount"]).format(
@@ -181,7 +201,7 @@ class _Article:
         words = len(paragraphs[0][0].split())
         while words < target:
             pool = conf["filler"] if rng.random() < 0.15 else conf["sentences"]
-            sentence = self.fill(rng.choice(pool))
+            sentence = _capital(self.fill(rng.choice(pool)))
             if len(paragraphs[-1]) >= rng.randint(2, 5):
                 paragraphs.append([])
             paragraphs[-1].append(sentence)
