@@ -32,7 +32,7 @@ def _facts(text: str, language: str) -> set[tuple[str, str, str]]:
     ("Vorige week opende de 3e Mekong-Lancang Business Conference in Kunming.", "nl",
      "3rd Mekong-Lancang Business Conference"),
     ("Hội chợ Thương mại Quốc tế Việt - Trung lần thứ 5 khai mạc tại Lào Cai.", "vi",
-     "Hội chợ Thương mại Quốc tế Việt - Trung"),
+     "Hội chợ Thương mại Quốc tế Việt - Trung lần thứ 5"),
 ])
 def test_forum_names_with_editions(text: str, language: str, expected: str) -> None:
     assert expected in _names(text, language, "Forum")
@@ -46,7 +46,20 @@ def test_edition_is_read_from_the_ordinal() -> None:
 def test_known_series_gets_the_english_edition_name_in_every_language() -> None:
     nl = _names("De 21e China-ASEAN Expo werd gehouden in Nanning.", "nl", "Forum")
     en = _names("The 21st China-ASEAN Expo was held in Nanning.", "en", "Forum")
-    assert "21st China-ASEAN Expo" in nl & en
+    vi = _names("Hội chợ Trung Quốc - ASEAN lần thứ 21 khai mạc tại Nam Ninh.", "vi", "Forum")
+    assert "21st China-ASEAN Expo" in nl & en & vi
+
+
+def test_vietnamese_editions_of_one_forum_stay_apart() -> None:
+    """"… lần thứ N" follows the name: each edition is an entity of its own with its edition,
+    not one forum that collects every edition's places and dates."""
+    x = _extract("Hội thảo hợp tác kinh tế số ASEAN - Trung Quốc lần thứ 6 khai mạc tại Nam Ninh. "
+                 "Hội thảo hợp tác kinh tế số ASEAN - Trung Quốc lần thứ 7 sẽ diễn ra tại Hà Nội.", "vi")
+    forums = {e.name: e for e in x.entities.values() if e.type == "Forum"}
+    assert set(forums) == {"Hội thảo hợp tác kinh tế số ASEAN - Trung Quốc lần thứ 6",
+                           "Hội thảo hợp tác kinh tế số ASEAN - Trung Quốc lần thứ 7"}
+    editions = {(x.entities[f.subject].name[-1], f.object) for f in x.facts if f.relation == "edition"}
+    assert editions == {("6", 6), ("7", 7)}
 
 
 @pytest.mark.parametrize("text, language", [

@@ -371,20 +371,28 @@ def _capitalised_names(text: str, tokens: list[Token], lang: LanguagePatterns) -
 
 
 def _edition(text: str, tokens: list[Token], first: int, lang: LanguagePatterns, cand: Candidate) -> None:
-    """Attach an ordinal before the name and the series the lexicon knows."""
-    base = fold(cand.name)
-    series = _series_by_label().get(base)
+    """Attach an ordinal before the name ("the 7th …", "de 3e …") and the series the lexicon knows."""
     ordinal = _ordinal_before(tokens, first, lang)
-    if series:
-        cand.attrs["series"] = series
-        entry = load_lexicon().entries[series]
-        cand.cls = entry.cls
     if ordinal:
         edition, k = ordinal
         cand.begin = tokens[k].begin
+        _name_edition(cand, fold(cand.name), edition, f"{english_ordinal(edition)} {cand.name}")
+    else:
+        _name_edition(cand, fold(cand.name), None, cand.name)
+
+
+def _name_edition(cand: Candidate, base: str, edition: int | None, written: str) -> None:
+    """Name a forum by its edition, so that editions stay apart: with the series' English name
+    when the lexicon knows the series (base, folded), which is the same in every language
+    ("21st China-ASEAN Expo"), else ``written``, the name with its ordinal. A known series
+    without an ordinal is the series itself."""
+    series = _series_by_label().get(base)
+    if series:
+        cand.attrs["series"] = series
+        cand.cls = load_lexicon().entries[series].cls
+    if edition is not None:
         cand.attrs["edition"] = edition
-        english = load_lexicon().entries[series].name if series else cand.name
-        cand.name = f"{english_ordinal(edition)} {english}"
+        cand.name = f"{english_ordinal(edition)} {load_lexicon().entries[series].name}" if series else written
     elif series:
         cand.key = series
         cand.name = load_lexicon().entries[series].name
@@ -470,13 +478,17 @@ def _head_initial_vi(text: str, tokens: list[Token], lang: LanguagePatterns) -> 
             i += 1
             continue
         last = _vi_word_end(tokens, last, k, stops | hard)
-        ordinal = None
-        m = ordinal_after.match(text[tokens[last].end:tokens[last].end + 30].lstrip())
         begin, end = tokens[i].begin, tokens[last].end
         cand = Candidate(begin, end, tops[cls], cls, text[begin:end], how="pattern:vi-head", priority=1)
-        if m and tops[cls] == "Forum":
-            ordinal = int(m.group(1)) if m.group(1) else 1
-            cand.attrs["edition"] = ordinal
+        if tops[cls] == "Forum":
+            # "… lần thứ 5": the ordinal follows the name, and is part of the edition's name
+            after = len(text[end:end + 30]) - len(text[end:end + 30].lstrip())
+            m = ordinal_after.match(text, end + after, end + 30)
+            if m and m.group(1):
+                cand.end = m.end()
+                _name_edition(cand, fold(cand.name), int(m.group(1)), text[begin:cand.end])
+            elif m:  # "… lần đầu tiên": held for the first time, said of the name as it is
+                cand.attrs["edition"] = 1
         found.append(cand)
         i = last + 1
     return found
