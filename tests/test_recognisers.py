@@ -33,6 +33,11 @@ def _facts(text: str, language: str) -> set[tuple[str, str, str]]:
      "3rd Mekong-Lancang Business Conference"),
     ("Hội chợ Thương mại Quốc tế Việt - Trung lần thứ 5 khai mạc tại Lào Cai.", "vi",
      "Hội chợ Thương mại Quốc tế Việt - Trung lần thứ 5"),
+    # lower-case words of the theme, "và" among them, before the capitalised part
+    ("Vào ngày 2/3/2021, Hội thảo thương mại và đầu tư Trung Quốc - ASEAN lần thứ 14 khai mạc tại Hà Nội.", "vi",
+     "Hội thảo thương mại và đầu tư Trung Quốc - ASEAN lần thứ 14"),
+    ("Diễn đàn du lịch bền vững Mê Kông - Lan Thương lần thứ 2 diễn ra tại Côn Minh.", "vi",
+     "Diễn đàn du lịch bền vững Mê Kông - Lan Thương lần thứ 2"),
 ])
 def test_forum_names_with_editions(text: str, language: str, expected: str) -> None:
     assert expected in _names(text, language, "Forum")
