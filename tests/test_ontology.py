@@ -77,7 +77,7 @@ OTHER_PROPERTIES = {
     "contentHash": OWL.DatatypeProperty, "denotes": OWL.ObjectProperty, "inArticle": OWL.ObjectProperty,
     "inSentence": OWL.ObjectProperty, "evidence": OWL.ObjectProperty, "value": OWL.DatatypeProperty,
     "unit": OWL.DatatypeProperty, "period": OWL.DatatypeProperty, "measure": OWL.DatatypeProperty,
-    "about": OWL.ObjectProperty, "resolvedName": OWL.DatatypeProperty, "resolvedTo": OWL.ObjectProperty,
+    "about": OWL.ObjectProperty, "cooperationField": OWL.ObjectProperty, "resolvedName": OWL.DatatypeProperty, "resolvedTo": OWL.ObjectProperty,
     "score": OWL.DatatypeProperty, "method": OWL.DatatypeProperty,
     # the build's summary in the entities graph (kg/summary.py)
     "nameKey": OWL.DatatypeProperty, "nameLanguage": OWL.DatatypeProperty, "statedType": OWL.ObjectProperty,

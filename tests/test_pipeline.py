@@ -149,6 +149,18 @@ def test_every_fact_has_its_sentence(store: GraphStore) -> None:
     assert all(r["sentence"] and r["stem"] for r in found)
 
 
+def test_cooperation_carries_the_fields_its_sentence_names(store: GraphStore) -> None:
+    """kg:cooperationField on a cooperatesWith assertion = the topics mentioned in its sentence."""
+    stated = rows(store, """SELECT ?x ?field WHERE {
+        ?x rdf:predicate kg:cooperatesWith . OPTIONAL { ?x kg:cooperationField ?field } }""")
+    named = rows(store, """SELECT ?x ?field WHERE {
+        ?x rdf:predicate kg:cooperatesWith ; kg:evidence ?sentence .
+        OPTIONAL { ?m kg:inSentence ?sentence ; kg:denotes ?field . ?field a kg:Topic } }""")
+    fields = lambda found: {(r["x"], r["field"]) for r in found}
+    assert fields(stated) == fields(named)
+    assert any(r["field"] for r in stated)
+
+
 def test_figures_are_queryable(store: GraphStore) -> None:
     found = {(r["value"], r["unit"], r["period"]) for r in rows(store, """
         SELECT ?value ?unit ?period WHERE { ?o a kg:Observation ; kg:value ?value ; kg:unit ?unit .
