@@ -31,7 +31,8 @@ Only writing is incremental: the fresh summary is compared with the one in the s
 the difference is removed and added (an incremental build changes the counts of what its
 articles mention, not the whole summary). Name keys are the same whichever articles a store
 holds, so a store that loads the N-Quads of several shards gets their union; counts are not
-(each shard counts its own articles): a store loaded from shards runs :func:`refresh_summary` once.
+(each shard counts its own articles): ``kg load`` (:mod:`kg.commands.load`) loads shards and runs
+:func:`refresh_summary` once.
 """
 
 from __future__ import annotations
