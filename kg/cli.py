@@ -14,7 +14,7 @@ import sys
 from kg import __version__
 from kg.errors import KGError
 
-COMMANDS = ("build", "query", "viz", "stats", "export", "validate", "evaluate", "push", "serve")
+COMMANDS = ("build", "load", "query", "viz", "stats", "export", "validate", "evaluate", "push", "serve")
 
 
 def parser() -> argparse.ArgumentParser:

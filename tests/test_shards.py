@@ -75,6 +75,23 @@ def _is_count(line: bytes) -> bool:
     return line.startswith(f"<{COUNT_NS}".encode()) or line.split(b" ", 2)[1] in COUNTS
 
 
+def _dump(out: Path) -> set[bytes]:
+    return set(GraphStore.open(out, read_only=True).store.dump(format=ox.RdfFormat.N_QUADS).splitlines())
+
+
+def test_kg_load_makes_the_shards_one_store_equal_to_the_full_build_counts_included(shards, tmp_path: Path) -> None:
+    full, parts = shards
+    whole = _dump(full)
+    loaded = tmp_path / "loaded"
+    # a shard's folder (its graph.nq) and a shard's TriG
+    assert main(["load", str(parts[0]), str(parts[1] / "graph.trig"), "-o", str(loaded)]) == 0
+    assert _dump(loaded) == whole
+    assert sum(_is_count(line) for line in whole) > 100  # the mention, article, forum and year counts
+    # the folder of a build keeps its store: its Turtle and view would not match the shards'
+    assert main(["load", str(parts[0]), "-o", str(full)]) == 2
+    assert _dump(full) == whole
+
+
 @pytest.mark.component
 def test_virtuoso_bulk_loads_the_shards_to_the_full_graph(shards, tmp_path: Path) -> None:
     """ld_dir + rdf_loader_run over the shard files gives the full build's triple count.
