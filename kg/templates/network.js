@@ -1,4 +1,4 @@
-// The network page's own script (kg/view.py inlines it and allows it by hash in the CSP).
+// The network page's own script (kg/view/render.py inlines it and allows it by hash in the CSP).
 // All text from the graph reaches the page through textContent, never as HTML.
 "use strict";
 (function () {

@@ -1,0 +1,348 @@
+"""Reading the store: the catalogue that choosing the nodes needs, then what the drawn nodes'
+and edges' tooltips show, with VALUES-bounded queries that count and format inside Oxigraph."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+
+import pyoxigraph as ox
+
+from kg.store import GraphStore
+from kg.view.config import config
+from kg.vocab import DCTERMS, ID_NS, KG_NS, NIF, RDF, RDFS, SCHEMA, SKOS, top_type_of
+
+PROJECT_NS = ID_NS.removesuffix("id/")  # entities, articles, spans and graphs: nodes in a query result
+LABEL_PROPERTIES = {RDFS + "label": "label", SKOS + "prefLabel": "prefLabel",
+                    SKOS + "altLabel": "altLabel", KG_NS + "acronym": "acronym"}
+HIDDEN_PROPERTIES = {SKOS + "hiddenLabel", KG_NS + "demonym"}  # match-only forms, not names
+Link = tuple[str, str, str]  # subject, property, object (IRIs)
+_PREFIXES = f"""PREFIX kg: <{KG_NS}>
+PREFIX nif: <{NIF}>
+PREFIX dcterms: <{DCTERMS}>
+PREFIX schema: <{SCHEMA}>
+PREFIX rdf: <{RDF}>
+"""
+_ARTICLES = _PREFIXES + """
+SELECT ?g ?stem ?lang ?date ?url ?title WHERE { GRAPH ?g {
+  ?a a kg:Article ; dcterms:identifier ?stem .
+  OPTIONAL { ?a dcterms:language ?lang } OPTIONAL { ?a schema:datePublished ?date }
+  OPTIONAL { ?a schema:url ?url } OPTIONAL { ?a dcterms:title ?title } } }"""
+_NODE_CLASSES = "SELECT DISTINCT ?e ?c WHERE {{ VALUES ?c {{ {classes} }} ?e a ?c }}"
+# rows cost more than work inside Oxigraph: each subject's relations come as one text, one
+# "[graph ]property object" line per relation (IRIs hold no spaces or line breaks)
+_LINKS = _PREFIXES + """SELECT ?e (GROUP_CONCAT(CONCAT(STR(?p), " ", STR(?o)); SEPARATOR="\\n") AS ?links) WHERE {{
+  {{ SELECT DISTINCT ?e ?p ?o WHERE {{ VALUES ?e {{ {nodes} }} ?e ?p ?o FILTER(isIRI(?o) && ?p != rdf:type) }} }} }}
+  GROUP BY ?e"""
+_LINKS_BY_GRAPH = _PREFIXES + """SELECT ?e (GROUP_CONCAT(CONCAT(STR(?g), " ", STR(?p), " ", STR(?o)); SEPARATOR="\\n")
+  AS ?links) WHERE {{ {{ SELECT DISTINCT ?g ?e ?p ?o WHERE {{ VALUES ?e {{ {nodes} }} GRAPH ?g {{ ?e ?p ?o }}
+  FILTER(isIRI(?o) && ?p != rdf:type) }} }} }} GROUP BY ?e"""
+_MENTIONED = _PREFIXES + "SELECT DISTINCT ?e WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?m kg:denotes ?e }} }}"
+_NAMES = _PREFIXES + """SELECT DISTINCT ?e ?p ?o WHERE {{ VALUES ?e {{ {nodes} }} ?e ?p ?o
+  FILTER((?p = rdf:type && isIRI(?o)) || (isLiteral(?o) && ?p IN ({labels}))) }}"""
+_FACTS = _PREFIXES + """SELECT DISTINCT ?g ?e ?p ?o WHERE {{ VALUES ?e {{ {nodes} }} GRAPH ?g {{ ?e ?p ?o }}
+  FILTER((isLiteral(?o) && ?p NOT IN ({labels})) || (isIRI(?o) && ?p != rdf:type && !STRSTARTS(STR(?o), "{project}"))) }}"""
+# mentions of the drawn entities, by named graph (an article's mentions are in its graph); the
+# subqueries make Oxigraph join by hash rather than look every mention up one by one
+_MENTIONS_OF = "{{ SELECT ?m ?e ?g WHERE {{ VALUES ?e {{ {nodes} }} GRAPH ?g {{ ?m kg:denotes ?e }} }} }} {graphs}"
+_ARTICLE_COUNTS = _PREFIXES + "SELECT ?e (COUNT(DISTINCT ?g) AS ?n) WHERE {{ " + _MENTIONS_OF + " }} GROUP BY ?e"
+_SENTENCE_COUNTS = _PREFIXES + "SELECT ?e (COUNT(DISTINCT ?s) AS ?n) WHERE {{ " + _MENTIONS_OF + """
+  {{ SELECT ?m ?s WHERE {{ ?m kg:inSentence ?s }} }} }} GROUP BY ?e"""
+_SENTENCES_OF = _PREFIXES + "SELECT DISTINCT ?e ?s ?g ?begin WHERE {{ " + _MENTIONS_OF + """
+  ?m kg:inSentence ?s . ?s nif:beginIndex ?begin }}"""
+_SENTENCE_TEXTS = _PREFIXES + "SELECT ?s ?text WHERE {{ VALUES ?s {{ {sentences} }} ?s nif:anchorOf ?text }}"
+_ANCHORS = _PREFIXES + """SELECT ?e ?anchor (COUNT(*) AS ?n) WHERE {{ VALUES ?e {{ {nodes} }}
+  ?m kg:denotes ?e . ?m nif:anchorOf ?anchor }} GROUP BY ?e ?anchor"""
+_EVIDENCE = _PREFIXES + """SELECT ?s ?p ?o (GROUP_CONCAT(CONCAT(STR(?g), " ", STR(?begin), " ", STR(?sentence));
+  SEPARATOR="\\n") AS ?evidence) WHERE {{
+  {{ SELECT ?x ?s WHERE {{ VALUES ?s {{ {subjects} }} ?x rdf:subject ?s }} }}
+  {{ SELECT ?x ?o WHERE {{ VALUES ?o {{ {objects} }} ?x rdf:object ?o }} }}
+  {{ SELECT ?x ?p ?g WHERE {{ GRAPH ?g {{ ?x rdf:predicate ?p }} }} }} {{ SELECT ?x ?sentence WHERE {{ ?x kg:evidence ?sentence }} }}
+  ?sentence nif:beginIndex ?begin }} GROUP BY ?s ?p ?o"""
+# a figure's tooltip line ("trade value, 2023: 34900000000 USD (“34,9 miljard dollar”)": measure and
+# period, or "figure"; value and unit; the words quoted) is made here, all of an entity's in one text: graph, TAB, line, per line
+_FIGURES = _PREFIXES + """SELECT ?e (GROUP_CONCAT(CONCAT(STR(?g), "\\t", ?text); SEPARATOR="\\u001e") AS ?figures) WHERE {{
+  {{ SELECT ?x ?e ?g WHERE {{ VALUES ?e {{ {nodes} }} GRAPH ?g {{ ?x kg:about ?e }} }} }}
+  {{ SELECT ?x ?text WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ VALUES ?e {{ {nodes} }} ?x kg:about ?e }} }}
+    ?x a kg:Observation .
+    OPTIONAL {{ ?x kg:value ?value }} OPTIONAL {{ ?x kg:unit ?unit }} OPTIONAL {{ ?x kg:measure ?measure }}
+    OPTIONAL {{ ?x kg:period ?period }} OPTIONAL {{ ?x nif:anchorOf ?anchor }}
+    BIND(COALESCE(STR(?measure), "") AS ?m) BIND(COALESCE(STR(?period), "") AS ?y)
+    BIND(COALESCE(STR(?value), "") AS ?v) BIND(COALESCE(STR(?unit), "") AS ?u) BIND(COALESCE(STR(?anchor), "") AS ?a)
+    BIND(IF(?m != "" && ?y != "", CONCAT(?m, ", ", ?y), IF(?m != "", ?m, IF(?y != "", ?y, "figure"))) AS ?head)
+    BIND(IF(?v != "" && ?u != "", CONCAT(?v, " ", ?u), CONCAT(?v, ?u)) AS ?amount)
+    BIND(CONCAT(?head, ": ", ?amount, IF(?a != "", CONCAT(" (“", ?a, "”)"), "")) AS ?text) }} }} }} GROUP BY ?e"""
+BATCH = 4000  # IRIs in one VALUES block
+
+
+@dataclass(frozen=True)
+class Article:
+    stem: str
+    graph: str
+    lang: str | None
+    published: date | None
+    url: str | None
+    title: str | None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    stem: str
+    begin: int
+    text: str
+
+
+@dataclass
+class Entity:
+    """What the store (or a query result) says of one resource: what its tooltip shows.
+
+    Read for the drawn nodes only (:func:`describe_nodes`); ``articles``, ``sentences`` and
+    ``sentence_count`` are within the selection's articles."""
+
+    iri: str
+    classes: set[str] = field(default_factory=set)
+    labels: set[tuple[str, str, str]] = field(default_factory=set)  # text, language, property
+    anchors: Counter[str] = field(default_factory=Counter)  # surface forms, by mentions
+    facts: set[tuple[str, str, str]] = field(default_factory=set)  # graph, property, value
+    figures: set[tuple[str, str]] = field(default_factory=set)  # stem, text
+    articles: int = 0  # articles that mention it
+    sentences: list[str] = field(default_factory=list)  # the first sentences that do, in article order
+    sentence_count: int = 0  # all sentences that do
+
+
+@dataclass
+class Catalogue:
+    """What the store says, read as needed: the articles and the entities' top classes at once
+    (all that choosing the nodes takes), relations, names and tooltips for the chosen nodes only."""
+
+    store: GraphStore
+    articles: dict[str, Article]
+    node_classes: dict[str, set[str]]  # entity → its top classes: the entities a view can draw
+    entities: dict[str, Entity] = field(default_factory=dict)
+    sentences: dict[str, Sentence] = field(default_factory=dict)
+    links: dict[Link, set[str]] = field(default_factory=dict)  # → the named graphs that state it, when asked
+    evidence: dict[Link, list[str]] = field(default_factory=dict)  # → its first sentence IRIs, in article order
+    loaded: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # what → IRIs read
+
+    def entity(self, iri: str) -> Entity:
+        found = self.entities.get(iri)
+        if found is None:
+            found = self.entities[iri] = Entity(iri, set(self.node_classes.get(iri, ())))
+        return found
+
+    def graph_stems(self) -> dict[str, str]:
+        return {a.graph: a.stem for a in self.articles.values()}
+
+
+def load_catalogue(store: GraphStore) -> Catalogue:
+    """Read the articles and which entities have a top class (the ontology's types)."""
+    classes = " ".join(f"<{KG_NS}{name}>" for name in sorted(top_type_of()))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        articles = pool.submit(_articles, store)
+        node_classes: dict[str, set[str]] = defaultdict(set)
+        for row in store.query(_NODE_CLASSES.format(classes=classes)):
+            entity = row[0]
+            if isinstance(entity, ox.NamedNode) and entity.value.startswith(ID_NS):
+                node_classes[entity.value].add(row[1].value)
+        return Catalogue(store, articles.result(), dict(node_classes))
+
+
+def _articles(store: GraphStore) -> dict[str, Article]:
+    result = {}
+    for row in store.query(_ARTICLES):
+        stem = row["stem"].value
+        result[stem] = Article(stem, row["g"].value, _value(row["lang"]), _date(row["date"]),
+                               _value(row["url"]), _value(row["title"]))
+    return result
+
+
+def _iris(values: Iterable[str]) -> str:
+    return " ".join(f"<{v}>" for v in values)
+
+
+def _batches(values: Iterable[str], size: int = BATCH) -> Iterable[list[str]]:
+    """IRIs (not blank-node keys) in sorted batches, for VALUES blocks."""
+    ordered = sorted(v for v in values if not v.startswith("_:"))
+    for start in range(0, len(ordered), size):
+        yield ordered[start:start + size]
+
+
+def load_links(cat: Catalogue, nodes: set[str], graphs: set[str] | None = None) -> set[Link]:
+    """The statements relating two of ``nodes``; with ``graphs``, only those these graphs state."""
+    found: set[Link] = set()
+    for batch in _batches(nodes):
+        for row in cat.store.query((_LINKS if graphs is None else _LINKS_BY_GRAPH).format(nodes=_iris(batch))):
+            subject = row[0].value
+            for line in row[1].value.split("\n"):
+                if graphs is None:
+                    prop, obj = line.split(" ")
+                    where = None
+                else:
+                    where, prop, obj = line.split(" ")
+                if obj in nodes:
+                    link = (subject, prop, obj)
+                    stated = cat.links.setdefault(link, set())
+                    if where is None:
+                        found.add(link)
+                    else:
+                        stated.add(where)
+                        if where in graphs:
+                            found.add(link)
+    return found
+
+
+def mentioned_by(cat: Catalogue, articles: set[str]) -> set[str]:
+    """The resources the mentions of these articles denote."""
+    graphs = sorted(cat.articles[s].graph for s in articles)
+    found: set[str] = set()
+    for batch in _batches(graphs):
+        found.update(row[0].value for row in cat.store.query(_MENTIONED.format(graphs=_iris(batch))))
+    return found
+
+
+def load_statements(cat: Catalogue, nodes: Iterable[str], *, facts: bool = True) -> None:
+    """Classes and labels (and tooltip facts) of the project's resources among ``nodes``."""
+    todo = {n for n in nodes if n.startswith(ID_NS) and n not in cat.loaded["facts" if facts else "names"]}
+    labels = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    for batch in _batches(todo - cat.loaded["names"]):
+        for row in cat.store.query(_NAMES.format(nodes=_iris(batch), labels=labels)):
+            file_statement(cat.entity(row[0].value), "", row[1].value, row[2])
+    cat.loaded["names"] |= todo
+    if not facts:
+        return
+    skipped = ", ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, *sorted(HIDDEN_PROPERTIES)))
+    for batch in _batches(todo):
+        for row in cat.store.query(_FACTS.format(nodes=_iris(batch), labels=skipped, project=PROJECT_NS)):
+            file_statement(cat.entity(row[1].value), row[0].value, row[2].value, row[3])
+    cat.loaded["facts"] |= todo
+
+
+def load_anchors(cat: Catalogue, nodes: Iterable[str]) -> None:
+    """How often the mentions of each of ``nodes`` use each surface form."""
+    todo = set(nodes) - cat.loaded["anchors"]
+    for batch in _batches(todo):
+        for row in cat.store.query(_ANCHORS.format(nodes=_iris(batch))):
+            cat.entity(row[0].value).anchors[row[1].value] += int(row[2].value)
+    cat.loaded["anchors"] |= todo
+
+
+def load_mentions(cat: Catalogue, nodes: Iterable[str], articles: set[str] | None) -> None:
+    """For each of ``nodes``: how many of the articles mention it, in how many sentences, and
+    the first ``sentences_per_node`` of those (by article, then position).
+
+    The first sentences are read from a prefix of the articles (in order) big enough to hold
+    them, so a hub mentioned in every article costs about as much as a rare entity."""
+    limit = config()["sentences_per_node"]
+    order = sorted(cat.articles) if articles is None else sorted(articles)
+    graphs = [cat.articles[s].graph for s in order]
+    stems = cat.graph_stems()
+    within = "" if articles is None else "VALUES ?g { " + _iris(graphs) + " }"
+    todo = sorted(set(nodes) - cat.loaded["mentions"])
+    counts: dict[str, int] = {}
+    for batch in _batches(todo):
+        for row in cat.store.query(_ARTICLE_COUNTS.format(nodes=_iris(batch), graphs=within)):
+            cat.entity(row[0].value).articles = int(row[1].value)
+        for row in cat.store.query(_SENTENCE_COUNTS.format(nodes=_iris(batch), graphs=within)):
+            counts[row[0].value] = cat.entity(row[0].value).sentence_count = int(row[1].value)
+    cat.loaded["mentions"] |= set(todo)
+    # a prefix of the articles expected to hold twice the sentences shown, in powers of two
+    size = {}
+    for node, n in counts.items():
+        wanted = len(graphs) * 2 * limit / n
+        size[node] = len(graphs) if wanted >= len(graphs) / 2 else 1 << max(5, math.ceil(math.log2(wanted)))
+    found: dict[str, set[tuple[str, int, str]]] = defaultdict(set)
+    while size:
+        for prefix in sorted(set(size.values())):
+            group = [n for n, k in size.items() if k == prefix]
+            scope = within if prefix >= len(graphs) else "VALUES ?g { " + _iris(graphs[:prefix]) + " }"
+            for batch in _batches(group):
+                for row in cat.store.query(_SENTENCES_OF.format(nodes=_iris(batch), graphs=scope)):
+                    stem = stems.get(row[2].value)
+                    if stem is not None:
+                        found[row[0].value].add((stem, int(row[3].value), row[1].value))
+            for node in group:
+                if prefix >= len(graphs) or len(found[node]) >= min(limit, counts[node]):
+                    del size[node]
+                else:
+                    size[node] = min(len(graphs), prefix * 4)
+    texts = {key for keys in found.values() for key in sorted(keys)[:limit]}
+    _load_sentences(cat, {k for _, _, k in texts} - cat.sentences.keys(), {k: (stem, b) for stem, b, k in texts})
+    for node, keys in found.items():
+        cat.entity(node).sentences = [k for _, _, k in sorted(keys)[:limit] if k in cat.sentences]
+
+
+def _load_sentences(cat: Catalogue, keys: set[str], where: dict[str, tuple[str, int]]) -> None:
+    for batch in _batches(keys):
+        for row in cat.store.query(_SENTENCE_TEXTS.format(sentences=_iris(batch))):
+            key = row[0].value
+            stem, begin = where[key]
+            cat.sentences.setdefault(key, Sentence(stem, begin, row[1].value))
+
+
+def load_figures(cat: Catalogue, nodes: Iterable[str]) -> None:
+    """The figures (observations) stated about each of ``nodes``, with their article."""
+    stems = cat.graph_stems()
+    todo = set(nodes) - cat.loaded["figures"]
+    for batch in _batches(todo):
+        for row in cat.store.query(_FIGURES.format(nodes=_iris(batch))):
+            figures = cat.entity(row[0].value).figures
+            for line in row[1].value.split("\u001e"):
+                graph, text = line.split("\t", 1)
+                if graph in stems:
+                    figures.add((stems[graph], text))
+    cat.loaded["figures"] |= todo
+
+
+def load_evidence(cat: Catalogue, links: set[Link]) -> None:
+    """The first ``evidence_per_edge`` sentences (by article, then position) each link was read from."""
+    limit = config()["evidence_per_edge"]
+    stems = cat.graph_stems()
+    todo = {link for link in links if link not in cat.evidence}
+    subjects = sorted({s for s, _, _ in todo})
+    objects = _iris(sorted({o for _, _, o in todo}))
+    found: dict[Link, set[tuple[str, int, str]]] = defaultdict(set)
+    for batch in _batches(subjects):
+        for row in cat.store.query(_EVIDENCE.format(subjects=_iris(batch), objects=objects)):
+            link = (row[0].value, row[1].value, row[2].value)
+            if link in todo:
+                for line in row[3].value.split("\n"):
+                    graph, begin, key = line.split(" ")
+                    if graph in stems:
+                        found[link].add((stems[graph], int(begin), key))
+    chosen = {key for keys in found.values() for key in sorted(keys)[:limit]}
+    _load_sentences(cat, {k for _, _, k in chosen} - cat.sentences.keys(), {k: (stem, b) for stem, b, k in chosen})
+    for link in todo:
+        cat.evidence[link] = [k for _, _, k in sorted(found.get(link, ()))[:limit] if k in cat.sentences]
+
+
+def file_statement(entity: Entity, graph: str, prop: str, obj: ox.Term) -> bool:
+    """File a statement about ``entity`` as a class, a label or a tooltip fact (a literal, or a
+    link out of the project such as a Wikidata ``owl:sameAs``); ``False`` when it relates the
+    entity to another resource of the project (or a blank node): an edge, if both are drawn."""
+    if prop == RDF + "type" and isinstance(obj, ox.NamedNode):
+        entity.classes.add(obj.value)
+    elif isinstance(obj, ox.Literal) and prop in LABEL_PROPERTIES:
+        entity.labels.add((obj.value, obj.language or "", LABEL_PROPERTIES[prop]))
+    elif isinstance(obj, ox.Literal):
+        if prop not in HIDDEN_PROPERTIES:
+            entity.facts.add((graph, prop, obj.value))
+    elif isinstance(obj, ox.NamedNode) and not obj.value.startswith(PROJECT_NS):
+        entity.facts.add((graph, prop, obj.value))
+    else:
+        return False
+    return True
+
+
+def _value(term: ox.Term | None) -> str | None:
+    return term.value if term is not None else None
+
+
+def _date(term: ox.Term | None) -> date | None:
+    try:
+        return date.fromisoformat(term.value[:10]) if term is not None else None
+    except ValueError:
+        return None
