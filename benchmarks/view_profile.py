@@ -83,7 +83,7 @@ def byte_parts(data: dict[str, Any]) -> dict[str, int]:
             parts[f"node {key}"] += size(value)
     for edge in data["edges"]:
         parts["edge evidence"] += size(edge[3])
-        parts["edge ends and relation"] += size(edge[:3])
+        parts["edge ends, relation, count"] += size(edge[:3] + edge[4:])
     for key, value in data.items():
         if key not in ("nodes", "edges"):
             parts[key] += size(value)

@@ -65,7 +65,7 @@ def view_data(store: GraphStore, sel: Selection = Selection()) -> dict[str, Any]
         groups = communities(graph)
         positions = layout(graph) if len(part.nodes) > config()["layout_threshold"] else {}
         described.result()
-    return page_data(cat, part, sel, articles, groups, positions)
+    return page_data(cat, part, sel, groups, positions)
 
 
 def write_view(store: GraphStore, path: Path, sel: Selection = Selection(), *, title: str | None = None) -> Path:

@@ -17,8 +17,8 @@ from kg.errors import KGError
 from kg.store import GraphStore
 from kg.view.config import config
 from kg.view.describe import display_label, top_type
-from kg.view.read import Catalogue, Link, file_statement, load_anchors, load_links, load_statements, mentioned_by
-from kg.vocab import ENTITIES_GRAPH
+from kg.view.read import (Catalogue, Link, article_graphs, file_statement, load_anchors, load_links, load_statements,
+                          mentioned_by)
 
 if TYPE_CHECKING:
     from kg.query import Query
@@ -89,7 +89,7 @@ def whole_graph(cat: Catalogue, articles: set[str] | None) -> Subgraph:
     nodes = set(cat.node_classes)
     if articles is not None:
         nodes &= mentioned_by(cat, articles)
-    graphs = None if articles is None else {cat.articles[s].graph for s in articles} | {ENTITIES_GRAPH}
+    graphs = article_graphs(cat, articles)
     return Subgraph(nodes, load_links(cat, nodes, graphs))
 
 
@@ -108,13 +108,13 @@ def query_graph(store: GraphStore, cat: Catalogue, sel: Selection, articles: set
     for triple in run_local(store, sel.query, sel.bindings):
         subject, prop, obj = _key(triple.subject), triple.predicate.value, triple.object
         nodes.add(subject)
-        if not file_statement(cat.entity(subject), "", prop, obj):
+        if not file_statement(cat.entity(subject), prop, obj):
             nodes.add(_key(obj))
             links.add((subject, prop, _key(obj)))
     if articles is not None:
         nodes &= mentioned_by(cat, articles)
         links = {link for link in links if link[0] in nodes and link[2] in nodes}
-    load_statements(cat, nodes)  # what the store says of them too: the focus and types need it
+    load_statements(cat, nodes, article_graphs(cat, articles))  # what the store says of them too: the focus and types need it
     return Subgraph(nodes, links)
 
 

@@ -12,9 +12,9 @@ import pyoxigraph as ox
 
 from kg.paths import ONTOLOGY_FILE
 from kg.view.config import config
-from kg.view.read import (Catalogue, Entity, Link, Sentence, load_anchors, load_evidence, load_figures, load_mentions,
-                          load_statements)
-from kg.vocab import ENTITIES_GRAPH, KG_NS, RDFS, TOP_TYPES, top_type_of
+from kg.view.read import (Catalogue, Entity, Link, Sentence, article_graphs, load_anchors, load_evidence, load_figures,
+                          load_mentions, load_statements)
+from kg.vocab import KG_NS, RDFS, TOP_TYPES, top_type_of
 
 OTHER = "Other"
 
@@ -69,19 +69,26 @@ def _needs_anchors(entity: Entity, lang: str) -> bool:
     return False
 
 
-def describe(cat: Catalogue, entity: Entity, articles: set[str] | None, lang: str) -> dict[str, Any]:
-    """Tooltip data of a node: classes, labels, facts, figures, articles and sentences."""
-    limit = config()["sentences_per_node"]
-    graphs = None if articles is None else {cat.articles[s].graph for s in articles} | {ENTITIES_GRAPH, ""}
-    facts = sorted({(term_label(p, lang), v) for g, p, v in entity.facts if graphs is None or g in graphs})
+def describe(cat: Catalogue, entity: Entity, lang: str) -> dict[str, Any]:
+    """Tooltip data of a node: classes, labels, facts, figures, articles and sentences.
+
+    Each list is capped (``*_per_node`` in ``templates/view.json``) so that a hub named in every
+    article weighs on the page no more than any node: the first labels and facts in sorted order,
+    the first figures and sentences in article order; ``more`` says how many of each were left out."""
+    limits = config()
+    labels = sorted({(text, language) for text, language, _ in entity.labels})
+    facts = sorted({(term_label(p, lang), v) for p, v in entity.facts})
     return {
         "classes": sorted(term_label(c, lang) for c in entity.classes),
-        "labels": [list(label) for label in sorted({(text, language) for text, language, _ in entity.labels})],
-        "facts": [list(f) for f in facts],
-        "figures": sorted(text for stem, text in entity.figures if articles is None or stem in articles),
+        "labels": [list(label) for label in labels[:limits["labels_per_node"]]],
+        "facts": [list(f) for f in facts[:limits["facts_per_node"]]],
+        "figures": sorted(entity.figures),
         "articles": entity.articles,
-        "sentences": [quote(cat.sentences[k]) for k in entity.sentences[:limit]],
-        "more": max(0, entity.sentence_count - limit),
+        "sentences": [quote(cat.sentences[k]) for k in entity.sentences],
+        "more": {"labels": max(0, len(labels) - limits["labels_per_node"]),
+                 "facts": max(0, len(facts) - limits["facts_per_node"]),
+                 "figures": entity.figure_count - len(entity.figures),
+                 "sentences": max(0, entity.sentence_count - limits["sentences_per_node"])},
     }
 
 
@@ -101,11 +108,11 @@ def describe_nodes(cat: Catalogue, nodes: set[str], articles: set[str] | None, l
         cat.loaded[what]  # the same for the catalogue's bookkeeping
 
     def statements() -> None:
-        load_statements(cat, nodes)
+        load_statements(cat, nodes, article_graphs(cat, articles))
         load_anchors(cat, {n for n in named if _needs_anchors(cat.entity(n), lang)})
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         jobs = [pool.submit(load_mentions, cat, named, articles), pool.submit(load_evidence, cat, set(links)),
-                pool.submit(statements), pool.submit(load_figures, cat, named)]
+                pool.submit(statements), pool.submit(load_figures, cat, named, articles)]
         for job in jobs:
             job.result()

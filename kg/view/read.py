@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from kg.store import GraphStore
 from kg.view.config import config
-from kg.vocab import DCTERMS, ID_NS, KG_NS, NIF, RDF, RDFS, SCHEMA, SKOS, top_type_of
+from kg.vocab import DCTERMS, ENTITIES_GRAPH, ID_NS, KG_NS, NIF, RDF, RDFS, SCHEMA, SKOS, top_type_of
 
 PROJECT_NS = ID_NS.removesuffix("id/")  # entities, articles, spans and graphs: nodes in a query result
 LABEL_PROPERTIES = {RDFS + "label": "label", SKOS + "prefLabel": "prefLabel",
@@ -44,7 +44,8 @@ _LINKS_BY_GRAPH = _PREFIXES + """SELECT ?e (GROUP_CONCAT(CONCAT(STR(?g), " ", ST
 _MENTIONED = _PREFIXES + "SELECT DISTINCT ?e WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ ?m kg:denotes ?e }} }}"
 _NAMES = _PREFIXES + """SELECT DISTINCT ?e ?p ?o WHERE {{ VALUES ?e {{ {nodes} }} ?e ?p ?o
   FILTER((?p = rdf:type && isIRI(?o)) || (isLiteral(?o) && ?p IN ({labels}))) }}"""
-_FACTS = _PREFIXES + """SELECT DISTINCT ?g ?e ?p ?o WHERE {{ VALUES ?e {{ {nodes} }} GRAPH ?g {{ ?e ?p ?o }}
+# one row per fact, not per graph restating it (a hub's roles and dates recur in thousands of articles)
+_FACTS = _PREFIXES + """SELECT DISTINCT ?e ?p ?o WHERE {{ VALUES ?e {{ {nodes} }} {graphs} GRAPH ?g {{ ?e ?p ?o }}
   FILTER((isLiteral(?o) && ?p NOT IN ({labels})) || (isIRI(?o) && ?p != rdf:type && !STRSTARTS(STR(?o), "{project}"))) }}"""
 # mentions of the drawn entities, by named graph (an article's mentions are in its graph); the
 # subqueries make Oxigraph join by hash rather than look every mention up one by one
@@ -52,7 +53,7 @@ _MENTIONS_OF = "{{ SELECT ?m ?e ?g WHERE {{ VALUES ?e {{ {nodes} }} GRAPH ?g {{ 
 _ARTICLE_COUNTS = _PREFIXES + "SELECT ?e (COUNT(DISTINCT ?g) AS ?n) WHERE {{ " + _MENTIONS_OF + " }} GROUP BY ?e"
 _SENTENCE_COUNTS = _PREFIXES + "SELECT ?e (COUNT(DISTINCT ?s) AS ?n) WHERE {{ " + _MENTIONS_OF + """
   {{ SELECT ?m ?s WHERE {{ ?m kg:inSentence ?s }} }} }} GROUP BY ?e"""
-_SENTENCES_OF = _PREFIXES + "SELECT DISTINCT ?e ?s ?g ?begin WHERE {{ " + _MENTIONS_OF + """
+_SENTENCES_OF = _PREFIXES + "SELECT DISTINCT ?e ?g ?begin ?s WHERE {{ " + _MENTIONS_OF + """
   ?m kg:inSentence ?s . ?s nif:beginIndex ?begin }}"""
 _SENTENCE_TEXTS = _PREFIXES + "SELECT ?s ?text WHERE {{ VALUES ?s {{ {sentences} }} ?s nif:anchorOf ?text }}"
 _ANCHORS = _PREFIXES + """SELECT ?e ?anchor (COUNT(*) AS ?n) WHERE {{ VALUES ?e {{ {nodes} }}
@@ -63,19 +64,20 @@ _EVIDENCE = _PREFIXES + """SELECT ?s ?p ?o (GROUP_CONCAT(CONCAT(STR(?g), " ", ST
   {{ SELECT ?x ?o WHERE {{ VALUES ?o {{ {objects} }} ?x rdf:object ?o }} }}
   {{ SELECT ?x ?p ?g WHERE {{ GRAPH ?g {{ ?x rdf:predicate ?p }} }} }} {{ SELECT ?x ?sentence WHERE {{ ?x kg:evidence ?sentence }} }}
   ?sentence nif:beginIndex ?begin }} GROUP BY ?s ?p ?o"""
-# a figure's tooltip line ("trade value, 2023: 34900000000 USD (“34,9 miljard dollar”)": measure and
-# period, or "figure"; value and unit; the words quoted) is made here, all of an entity's in one text: graph, TAB, line, per line
-_FIGURES = _PREFIXES + """SELECT ?e (GROUP_CONCAT(CONCAT(STR(?g), "\\t", ?text); SEPARATOR="\\u001e") AS ?figures) WHERE {{
-  {{ SELECT ?x ?e ?g WHERE {{ VALUES ?e {{ {nodes} }} GRAPH ?g {{ ?x kg:about ?e }} }} }}
-  {{ SELECT ?x ?text WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ VALUES ?e {{ {nodes} }} ?x kg:about ?e }} }}
-    ?x a kg:Observation .
+# observations about the drawn entities, by named graph; a figure's tooltip line ("trade value, 2023:
+# 34900000000 USD (“34,9 miljard dollar”)": measure and period, or "figure"; value and unit; the
+# words quoted) is made here, one row per observation, with its position in the article
+_OBSERVATIONS_OF = """{{ SELECT ?x ?e ?g WHERE {{ VALUES ?e {{ {nodes} }} GRAPH ?g {{ ?x kg:about ?e . ?x a kg:Observation }} }} }}
+  {graphs}"""
+_FIGURE_COUNTS = _PREFIXES + "SELECT ?e (COUNT(DISTINCT ?x) AS ?n) WHERE {{ " + _OBSERVATIONS_OF + " }} GROUP BY ?e"
+_FIGURES_OF = _PREFIXES + "SELECT ?e ?g ?begin ?text WHERE {{ " + _OBSERVATIONS_OF + """
     OPTIONAL {{ ?x kg:value ?value }} OPTIONAL {{ ?x kg:unit ?unit }} OPTIONAL {{ ?x kg:measure ?measure }}
-    OPTIONAL {{ ?x kg:period ?period }} OPTIONAL {{ ?x nif:anchorOf ?anchor }}
+    OPTIONAL {{ ?x kg:period ?period }} OPTIONAL {{ ?x nif:anchorOf ?anchor }} OPTIONAL {{ ?x nif:beginIndex ?b }}
     BIND(COALESCE(STR(?measure), "") AS ?m) BIND(COALESCE(STR(?period), "") AS ?y)
     BIND(COALESCE(STR(?value), "") AS ?v) BIND(COALESCE(STR(?unit), "") AS ?u) BIND(COALESCE(STR(?anchor), "") AS ?a)
     BIND(IF(?m != "" && ?y != "", CONCAT(?m, ", ", ?y), IF(?m != "", ?m, IF(?y != "", ?y, "figure"))) AS ?head)
     BIND(IF(?v != "" && ?u != "", CONCAT(?v, " ", ?u), CONCAT(?v, ?u)) AS ?amount)
-    BIND(CONCAT(?head, ": ", ?amount, IF(?a != "", CONCAT(" (“", ?a, "”)"), "")) AS ?text) }} }} }} GROUP BY ?e"""
+    BIND(CONCAT(?head, ": ", ?amount, IF(?a != "", CONCAT(" (“", ?a, "”)"), "")) AS ?text) BIND(COALESCE(?b, 0) AS ?begin) }}"""
 BATCH = 4000  # IRIs in one VALUES block
 
 
@@ -100,15 +102,16 @@ class Sentence:
 class Entity:
     """What the store (or a query result) says of one resource: what its tooltip shows.
 
-    Read for the drawn nodes only (:func:`describe_nodes`); ``articles``, ``sentences`` and
-    ``sentence_count`` are within the selection's articles."""
+    Read for the drawn nodes only (:func:`describe_nodes`), within the selection's articles; of
+    the sentences and figures only the first few (in article order) are read, and how many there are."""
 
     iri: str
     classes: set[str] = field(default_factory=set)
     labels: set[tuple[str, str, str]] = field(default_factory=set)  # text, language, property
     anchors: Counter[str] = field(default_factory=Counter)  # surface forms, by mentions
-    facts: set[tuple[str, str, str]] = field(default_factory=set)  # graph, property, value
-    figures: set[tuple[str, str]] = field(default_factory=set)  # stem, text
+    facts: set[tuple[str, str]] = field(default_factory=set)  # property, value
+    figures: list[str] = field(default_factory=list)  # the first figure lines, in article order
+    figure_count: int = 0  # all figures about it
     articles: int = 0  # articles that mention it
     sentences: list[str] = field(default_factory=list)  # the first sentences that do, in article order
     sentence_count: int = 0  # all sentences that do
@@ -126,6 +129,7 @@ class Catalogue:
     sentences: dict[str, Sentence] = field(default_factory=dict)
     links: dict[Link, set[str]] = field(default_factory=dict)  # → the named graphs that state it, when asked
     evidence: dict[Link, list[str]] = field(default_factory=dict)  # → its first sentence IRIs, in article order
+    evidence_count: dict[Link, int] = field(default_factory=dict)  # → all the sentences it was read from
     loaded: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # what → IRIs read
 
     def entity(self, iri: str) -> Entity:
@@ -204,20 +208,32 @@ def mentioned_by(cat: Catalogue, articles: set[str]) -> set[str]:
     return found
 
 
-def load_statements(cat: Catalogue, nodes: Iterable[str], *, facts: bool = True) -> None:
-    """Classes and labels (and tooltip facts) of the project's resources among ``nodes``."""
+def article_graphs(cat: Catalogue, articles: set[str] | None) -> set[str] | None:
+    """The named graphs of ``articles`` and the shared entity descriptions; ``None`` for all."""
+    return None if articles is None else {cat.articles[s].graph for s in articles} | {ENTITIES_GRAPH}
+
+
+def _within(graphs: Iterable[str] | None) -> str:
+    """A VALUES block binding ``?g`` to ``graphs`` (none: every graph)."""
+    return "" if graphs is None else "VALUES ?g { " + _iris(graphs) + " }"
+
+
+def load_statements(cat: Catalogue, nodes: Iterable[str], graphs: set[str] | None = None, *,
+                    facts: bool = True) -> None:
+    """Classes and labels (and the tooltip facts ``graphs`` state) of the project's resources among ``nodes``."""
     todo = {n for n in nodes if n.startswith(ID_NS) and n not in cat.loaded["facts" if facts else "names"]}
     labels = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
     for batch in _batches(todo - cat.loaded["names"]):
         for row in cat.store.query(_NAMES.format(nodes=_iris(batch), labels=labels)):
-            file_statement(cat.entity(row[0].value), "", row[1].value, row[2])
+            file_statement(cat.entity(row[0].value), row[1].value, row[2])
     cat.loaded["names"] |= todo
     if not facts:
         return
     skipped = ", ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, *sorted(HIDDEN_PROPERTIES)))
     for batch in _batches(todo):
-        for row in cat.store.query(_FACTS.format(nodes=_iris(batch), labels=skipped, project=PROJECT_NS)):
-            file_statement(cat.entity(row[1].value), row[0].value, row[2].value, row[3])
+        for row in cat.store.query(_FACTS.format(nodes=_iris(batch), graphs=_within(graphs), labels=skipped,
+                                                 project=PROJECT_NS)):
+            file_statement(cat.entity(row[0].value), row[1].value, row[2])
     cat.loaded["facts"] |= todo
 
 
@@ -232,15 +248,9 @@ def load_anchors(cat: Catalogue, nodes: Iterable[str]) -> None:
 
 def load_mentions(cat: Catalogue, nodes: Iterable[str], articles: set[str] | None) -> None:
     """For each of ``nodes``: how many of the articles mention it, in how many sentences, and
-    the first ``sentences_per_node`` of those (by article, then position).
-
-    The first sentences are read from a prefix of the articles (in order) big enough to hold
-    them, so a hub mentioned in every article costs about as much as a rare entity."""
-    limit = config()["sentences_per_node"]
-    order = sorted(cat.articles) if articles is None else sorted(articles)
-    graphs = [cat.articles[s].graph for s in order]
-    stems = cat.graph_stems()
-    within = "" if articles is None else "VALUES ?g { " + _iris(graphs) + " }"
+    the first ``sentences_per_node`` of those (by article, then position)."""
+    order = _graph_order(cat, articles)
+    within = "" if articles is None else _within(order)
     todo = sorted(set(nodes) - cat.loaded["mentions"])
     counts: dict[str, int] = {}
     for batch in _batches(todo):
@@ -249,30 +259,65 @@ def load_mentions(cat: Catalogue, nodes: Iterable[str], articles: set[str] | Non
         for row in cat.store.query(_SENTENCE_COUNTS.format(nodes=_iris(batch), graphs=within)):
             counts[row[0].value] = cat.entity(row[0].value).sentence_count = int(row[1].value)
     cat.loaded["mentions"] |= set(todo)
-    # a prefix of the articles expected to hold twice the sentences shown, in powers of two
+    limit = config()["sentences_per_node"]
+    found = _first_in_articles(cat, counts, order, within, limit, _SENTENCES_OF)
+    texts = {key for keys in found.values() for key in keys}
+    _load_sentences(cat, {k for _, _, k in texts} - cat.sentences.keys(), {k: (stem, b) for stem, b, k in texts})
+    for node, keys in found.items():
+        cat.entity(node).sentences = [k for _, _, k in keys if k in cat.sentences]
+
+
+def load_figures(cat: Catalogue, nodes: Iterable[str], articles: set[str] | None) -> None:
+    """For each of ``nodes``: how many figures (observations) the articles state about it, and the
+    first ``figures_per_node`` of those (by article, then position) as tooltip lines."""
+    order = _graph_order(cat, articles)
+    within = "" if articles is None else _within(order)
+    todo = sorted(set(nodes) - cat.loaded["figures"])
+    counts: dict[str, int] = {}
+    for batch in _batches(todo):
+        for row in cat.store.query(_FIGURE_COUNTS.format(nodes=_iris(batch), graphs=within)):
+            counts[row[0].value] = cat.entity(row[0].value).figure_count = int(row[1].value)
+    cat.loaded["figures"] |= set(todo)
+    for node, lines in _first_in_articles(cat, counts, order, within, config()["figures_per_node"],
+                                          _FIGURES_OF).items():
+        cat.entity(node).figures = [text for _, _, text in lines]
+
+
+def _graph_order(cat: Catalogue, articles: set[str] | None) -> list[str]:
+    """The named graphs of the selection's articles, in article order (by stem)."""
+    return [cat.articles[s].graph for s in sorted(cat.articles if articles is None else articles)]
+
+
+def _first_in_articles(cat: Catalogue, counts: dict[str, int], order: list[str], within: str, limit: int,
+                       query: str) -> dict[str, list[tuple[str, int, str]]]:
+    """The first ``limit`` items (article stem, position, value) of each node of ``counts``, by
+    article (in ``order``) then position; ``query`` gives node, graph, position and value rows for
+    ``{nodes}`` within ``{graphs}``, and ``counts`` how many items each node has in all.
+
+    They are read from a prefix of the articles expected to hold twice the items wanted, in
+    powers of two, growing fourfold while a node has fewer there: a hub mentioned in every
+    article costs about as much as a rare entity, and what is not shown is only counted."""
+    stems = cat.graph_stems()
     size = {}
     for node, n in counts.items():
-        wanted = len(graphs) * 2 * limit / n
-        size[node] = len(graphs) if wanted >= len(graphs) / 2 else 1 << max(5, math.ceil(math.log2(wanted)))
+        wanted = len(order) * 2 * limit / n
+        size[node] = len(order) if wanted >= len(order) / 2 else 1 << max(5, math.ceil(math.log2(wanted)))
     found: dict[str, set[tuple[str, int, str]]] = defaultdict(set)
     while size:
         for prefix in sorted(set(size.values())):
             group = [n for n, k in size.items() if k == prefix]
-            scope = within if prefix >= len(graphs) else "VALUES ?g { " + _iris(graphs[:prefix]) + " }"
+            scope = within if prefix >= len(order) else _within(order[:prefix])
             for batch in _batches(group):
-                for row in cat.store.query(_SENTENCES_OF.format(nodes=_iris(batch), graphs=scope)):
-                    stem = stems.get(row[2].value)
+                for row in cat.store.query(query.format(nodes=_iris(batch), graphs=scope)):
+                    stem = stems.get(row[1].value)
                     if stem is not None:
-                        found[row[0].value].add((stem, int(row[3].value), row[1].value))
+                        found[row[0].value].add((stem, int(row[2].value), row[3].value))
             for node in group:
-                if prefix >= len(graphs) or len(found[node]) >= min(limit, counts[node]):
+                if prefix >= len(order) or len(found[node]) >= min(limit, counts[node]):
                     del size[node]
                 else:
-                    size[node] = min(len(graphs), prefix * 4)
-    texts = {key for keys in found.values() for key in sorted(keys)[:limit]}
-    _load_sentences(cat, {k for _, _, k in texts} - cat.sentences.keys(), {k: (stem, b) for stem, b, k in texts})
-    for node, keys in found.items():
-        cat.entity(node).sentences = [k for _, _, k in sorted(keys)[:limit] if k in cat.sentences]
+                    size[node] = min(len(order), prefix * 4)
+    return {node: sorted(items)[:limit] for node, items in found.items()}
 
 
 def _load_sentences(cat: Catalogue, keys: set[str], where: dict[str, tuple[str, int]]) -> None:
@@ -281,20 +326,6 @@ def _load_sentences(cat: Catalogue, keys: set[str], where: dict[str, tuple[str, 
             key = row[0].value
             stem, begin = where[key]
             cat.sentences.setdefault(key, Sentence(stem, begin, row[1].value))
-
-
-def load_figures(cat: Catalogue, nodes: Iterable[str]) -> None:
-    """The figures (observations) stated about each of ``nodes``, with their article."""
-    stems = cat.graph_stems()
-    todo = set(nodes) - cat.loaded["figures"]
-    for batch in _batches(todo):
-        for row in cat.store.query(_FIGURES.format(nodes=_iris(batch))):
-            figures = cat.entity(row[0].value).figures
-            for line in row[1].value.split("\u001e"):
-                graph, text = line.split("\t", 1)
-                if graph in stems:
-                    figures.add((stems[graph], text))
-    cat.loaded["figures"] |= todo
 
 
 def load_evidence(cat: Catalogue, links: set[Link]) -> None:
@@ -317,9 +348,10 @@ def load_evidence(cat: Catalogue, links: set[Link]) -> None:
     _load_sentences(cat, {k for _, _, k in chosen} - cat.sentences.keys(), {k: (stem, b) for stem, b, k in chosen})
     for link in todo:
         cat.evidence[link] = [k for _, _, k in sorted(found.get(link, ()))[:limit] if k in cat.sentences]
+        cat.evidence_count[link] = len(found.get(link, ()))
 
 
-def file_statement(entity: Entity, graph: str, prop: str, obj: ox.Term) -> bool:
+def file_statement(entity: Entity, prop: str, obj: ox.Term) -> bool:
     """File a statement about ``entity`` as a class, a label or a tooltip fact (a literal, or a
     link out of the project such as a Wikidata ``owl:sameAs``); ``False`` when it relates the
     entity to another resource of the project (or a blank node): an edge, if both are drawn."""
@@ -329,9 +361,9 @@ def file_statement(entity: Entity, graph: str, prop: str, obj: ox.Term) -> bool:
         entity.labels.add((obj.value, obj.language or "", LABEL_PROPERTIES[prop]))
     elif isinstance(obj, ox.Literal):
         if prop not in HIDDEN_PROPERTIES:
-            entity.facts.add((graph, prop, obj.value))
+            entity.facts.add((prop, obj.value))
     elif isinstance(obj, ox.NamedNode) and not obj.value.startswith(PROJECT_NS):
-        entity.facts.add((graph, prop, obj.value))
+        entity.facts.add((prop, obj.value))
     else:
         return False
     return True

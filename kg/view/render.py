@@ -23,13 +23,12 @@ from kg.vocab import KG_NS, TOP_TYPES
 TITLE = "China–ASEAN knowledge graph"
 
 
-def page_data(cat: Catalogue, part: Subgraph, sel: Selection, articles: set[str] | None,
-              groups: list[list[str]], positions: dict[str, tuple[float, float]]) -> dict[str, Any]:
+def page_data(cat: Catalogue, part: Subgraph, sel: Selection, groups: list[list[str]], positions: dict[str, tuple[float, float]]) -> dict[str, Any]:
     """The page's data: nodes, edges, articles, legend and notes, as JSON-ready values (the drawn
     nodes described, their communities and, for a large graph, positions computed)."""
     order = sorted(part.nodes)
     group_of = {n: i for i, members in enumerate(groups) for n in members}
-    nodes = [_node(cat, n, part.degrees[n], group_of[n], positions.get(n), articles, sel.lang) for n in order]
+    nodes = [_node(cat, n, part.degrees[n], group_of[n], positions.get(n), sel.lang) for n in order]
     index = {n: i for i, n in enumerate(order)}
     links = sorted(part.links)
     edges = [_edge(cat, link, index) for link in links]
@@ -50,20 +49,21 @@ def page_data(cat: Catalogue, part: Subgraph, sel: Selection, articles: set[str]
 
 
 def _node(cat: Catalogue, iri: str, degree: int, group: int, position: tuple[float, float] | None,
-          articles: set[str] | None, lang: str) -> dict[str, Any]:
+          lang: str) -> dict[str, Any]:
     entity = cat.entity(iri)
     node = {"id": iri, "label": display_label(entity, lang), "type": top_type(entity),
             "degree": degree, "community": group}
-    node.update(describe(cat, entity, articles, lang))
+    node.update(describe(cat, entity, lang))
     if position is not None:
         node["x"], node["y"] = position
     return node
 
 
 def _edge(cat: Catalogue, link: Link, index: dict[str, int]) -> list[Any]:
-    """``[from, to, relation, evidence]`` by node index: compact at 10,000 edges."""
+    """``[from, to, relation, evidence, more]`` by node index (compact at 10,000 edges): the first
+    ``evidence_per_edge`` sentences it was read from, and how many more there are."""
     evidence = [quote(cat.sentences[k]) for k in cat.evidence.get(link, ())]
-    return [index[link[0]], index[link[2]], link[1], evidence]
+    return [index[link[0]], index[link[2]], link[1], evidence, cat.evidence_count.get(link, 0) - len(evidence)]
 
 
 def _article_table(cat: Catalogue, stems: set[str]) -> dict[str, Any]:
