@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import threading
 import time
@@ -48,7 +49,7 @@ def timed_step(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 def instrument() -> None:
     """Wrap the steps wherever the view's modules look them up, and time every store query
-    (sending and reading its rows) under the function that sent it."""
+    (sending and reading its rows) under the function that sent it and what it selects."""
     modules = [m for n, m in sys.modules.items() if n == "kg.view" or n.startswith("kg.view.")]
     for name in STEPS:
         originals = {getattr(m, name) for m in modules if callable(getattr(m, name, None))}
@@ -61,7 +62,8 @@ def instrument() -> None:
 
     def timed_query(self: GraphStore, sparql: str, **kwargs: Any) -> Iterator[Any]:
         caller = sys._getframe(1).f_code.co_name
-        key = f"query from {caller}"
+        selected = re.search(r"SELECT\s+(.*?)\s+WHERE", sparql, re.S)
+        key = f"query from {caller}: {' '.join(selected.group(1).split())[:50] if selected else '?'}"
         started = time.perf_counter()
         rows = list(query(self, sparql, **kwargs))
         with _lock:

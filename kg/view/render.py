@@ -17,7 +17,7 @@ from typing import Any
 from kg.view.choose import Selection, Subgraph
 from kg.view.config import config, template
 from kg.view.describe import OTHER, describe, display_label, quote, term_label, top_type
-from kg.view.read import Catalogue, Link
+from kg.view.read import Catalogue, Link, load_sources
 from kg.vocab import KG_NS, TOP_TYPES
 
 TITLE = "China–ASEAN knowledge graph"
@@ -68,12 +68,13 @@ def _edge(cat: Catalogue, link: Link, index: dict[str, int]) -> list[Any]:
 
 def _article_table(cat: Catalogue, stems: set[str]) -> dict[str, Any]:
     """Source of every article a shown sentence comes from; only http(s) URLs become links."""
+    sources = load_sources(cat, stems)
     table = {}
     for stem in sorted(stems):
-        a = cat.articles.get(stem)
-        url = a.url if a and a.url and a.url.startswith(("https://", "http://")) else None
-        table[stem] = {"url": url, "title": a.title if a else None, "lang": a.lang if a else None,
-                       "date": a.published.isoformat() if a and a.published else None}
+        a = cat.articles[stem]
+        url, title = sources.get(stem, (None, None))
+        table[stem] = {"url": url if url and url.startswith(("https://", "http://")) else None, "title": title,
+                       "lang": a.lang, "date": a.published.isoformat() if a.published else None}
     return table
 
 
