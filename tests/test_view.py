@@ -70,6 +70,11 @@ def relation_count(store: GraphStore) -> int:
         FILTER EXISTS {{ ?o a ?co FILTER(STRSTARTS(STR(?co), "{KG_NS}")) }} }} }}""")
 
 
+def quoted(data: dict, indices: list[int]) -> list[list[str]]:
+    """``[text, stem]`` of the page's sentences at ``indices`` (nodes and edges refer to them)."""
+    return [data["sentences"][i] for i in indices]
+
+
 def sentences_of(store: GraphStore, entity: str) -> set[str]:
     rows = store.query(f"""PREFIX kg: <{KG_NS}> PREFIX nif: <{NIF}>
         SELECT DISTINCT ?text WHERE {{ ?m kg:denotes <{entity}> ; kg:inSentence ?s . ?s nif:anchorOf ?text }}""")
@@ -236,8 +241,8 @@ def test_node_carries_labels_articles_and_sentences(seed_store: GraphStore) -> N
     assert ["Nam Ninh", "vi"] in nanning["labels"]
     mentioned_in = count(seed_store, f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?m kg:denotes <{NANNING}> ; kg:inArticle ?a }}")
     assert nanning["articles"] == mentioned_in
-    assert {text for text, _ in nanning["sentences"]} == sentences_of(seed_store, NANNING)
-    assert all(data["articles"][stem]["url"].startswith("https://") for _, stem in nanning["sentences"]
+    assert {text for text, _ in quoted(data, nanning["sentences"])} == sentences_of(seed_store, NANNING)
+    assert all(data["articles"][stem]["url"].startswith("https://") for _, stem in quoted(data, nanning["sentences"])
                if data["articles"][stem]["url"])
 
 
@@ -280,13 +285,13 @@ def test_article_filters_keep_what_those_articles_say(seed_store: GraphStore) ->
     expected = count(seed_store, f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?m kg:denotes ?e ; kg:inArticle ?a .
         ?a dcterms:identifier "{stem}" }}""")
     assert len(data["nodes"]) == expected
-    assert all(s == stem for n in data["nodes"] for _, s in n["sentences"])
+    assert all(s == stem for n in data["nodes"] for _, s in quoted(data, n["sentences"]))
     lang = stems[stem][0]
     by_lang = view_data(seed_store, Selection(article_lang=lang))
-    assert {stems[s][0] for n in by_lang["nodes"] for _, s in n["sentences"]} == {lang}
+    assert {stems[s][0] for n in by_lang["nodes"] for _, s in quoted(by_lang, n["sentences"])} == {lang}
     dated = sorted(d for _, d in stems.values() if d)
     since = view_data(seed_store, Selection(since=date.fromisoformat(dated[-1])))
-    assert {stems[s][1] for n in since["nodes"] for _, s in n["sentences"]} == {dated[-1]}
+    assert {stems[s][1] for n in since["nodes"] for _, s in quoted(since, n["sentences"])} == {dated[-1]}
     with pytest.raises(KGError, match="no article"):
         view_data(seed_store, Selection(article="no-such-article"))
     with pytest.raises(KGError, match="after"):
@@ -357,7 +362,7 @@ def test_tooltips_hold_the_first_sentences_in_article_order(tmp_path: Path) -> N
         for node in data["nodes"]:
             expected = sorted(said[node["id"]])
             hubs += len(expected) > 4 * limit  # read from a prefix of the articles
-            assert node["sentences"] == [[text, stem] for stem, _, text in expected[:limit]]
+            assert quoted(data, node["sentences"]) == [[text, stem] for stem, _, text in expected[:limit]]
             assert node["more"]["sentences"] == max(0, len(expected) - limit)
             assert node["articles"] == len({stem for stem, _, _ in expected})
         assert hubs
@@ -372,7 +377,7 @@ def test_tooltips_hold_the_first_sentences_in_article_order(tmp_path: Path) -> N
     ids = [n["id"] for n in data["nodes"]]
     for source, target, prop, shown, more in data["edges"]:
         expected = sorted(evidence.get((ids[source], prop, ids[target]), ()))
-        assert shown == [[text, stem] for stem, _, text in expected[:per_edge]]
+        assert quoted(data, shown) == [[text, stem] for stem, _, text in expected[:per_edge]]
         assert more == len(expected) - len(shown)
 
 

@@ -177,7 +177,7 @@
   }
 
   function sentences(card, list, shown, more) {
-    for (const [text, stem] of list.slice(0, shown)) {
+    for (const [text, stem] of list.slice(0, shown).map((i) => DATA.sentences[i])) {
       const quote = el("blockquote", text);
       quote.appendChild(source(stem));
       card.appendChild(quote);

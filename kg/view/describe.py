@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from kg.paths import ONTOLOGY_FILE
 from kg.view.config import config
-from kg.view.read import (Catalogue, Entity, Link, Sentence, article_graphs, load_anchors, load_evidence, load_figures,
+from kg.view.read import (Catalogue, Entity, Link, article_graphs, load_anchors, load_evidence, load_figures,
                           load_mentions, load_statements)
 from kg.vocab import KG_NS, RDFS, TOP_TYPES, top_type_of
 
@@ -69,8 +69,8 @@ def _needs_anchors(entity: Entity, lang: str) -> bool:
     return False
 
 
-def describe(cat: Catalogue, entity: Entity, lang: str) -> dict[str, Any]:
-    """Tooltip data of a node: classes, labels, facts, figures, articles and sentences.
+def describe(entity: Entity, lang: str) -> dict[str, Any]:
+    """Tooltip data of a node: classes, labels, facts, figures, articles and sentences (their IRIs).
 
     Each list is capped (``*_per_node`` in ``templates/view.json``) so that a hub named in every
     article weighs on the page no more than any node: the first labels and facts in sorted order,
@@ -84,16 +84,12 @@ def describe(cat: Catalogue, entity: Entity, lang: str) -> dict[str, Any]:
         "facts": [list(f) for f in facts[:limits["facts_per_node"]]],
         "figures": sorted(entity.figures),
         "articles": entity.articles,
-        "sentences": [quote(cat.sentences[k]) for k in entity.sentences],
+        "sentences": list(entity.sentences),
         "more": {"labels": max(0, len(labels) - limits["labels_per_node"]),
                  "facts": max(0, len(facts) - limits["facts_per_node"]),
                  "figures": entity.figure_count - len(entity.figures),
                  "sentences": max(0, entity.sentence_count - limits["sentences_per_node"])},
     }
-
-
-def quote(sentence: Sentence) -> list[str]:
-    return [sentence.text, sentence.stem]
 
 
 def describe_nodes(cat: Catalogue, nodes: set[str], articles: set[str] | None, lang: str,
