@@ -108,7 +108,7 @@ def describe_nodes(cat: Catalogue, nodes: set[str], articles: set[str] | None, l
         load_anchors(cat, {n for n in named if _needs_anchors(cat.entity(n), lang)})
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        jobs = [pool.submit(load_mentions, cat, named, articles), pool.submit(load_evidence, cat, set(links)),
+        jobs = [pool.submit(load_mentions, cat, named, articles), pool.submit(load_evidence, cat, set(links), articles),
                 pool.submit(statements), pool.submit(load_figures, cat, named, articles)]
         for job in jobs:
             job.result()

@@ -66,7 +66,7 @@ _EVIDENCE = _PREFIXES + """SELECT ?s ?p ?o (GROUP_CONCAT(CONCAT(STR(?g), " ", ST
   SEPARATOR="\\n") AS ?evidence) WHERE {{
   {{ SELECT ?x ?s WHERE {{ VALUES ?s {{ {subjects} }} ?x rdf:subject ?s }} }}
   {{ SELECT ?x ?o WHERE {{ VALUES ?o {{ {objects} }} ?x rdf:object ?o }} }}
-  {{ SELECT ?x ?p ?g WHERE {{ GRAPH ?g {{ ?x rdf:predicate ?p }} }} }} {{ SELECT ?x ?sentence WHERE {{ ?x kg:evidence ?sentence }} }}
+  {{ SELECT ?x ?p ?g WHERE {{ {graphs} GRAPH ?g {{ ?x rdf:predicate ?p }} }} }} {{ SELECT ?x ?sentence WHERE {{ ?x kg:evidence ?sentence }} }}
   ?sentence nif:beginIndex ?begin }} GROUP BY ?s ?p ?o"""
 # observations (what kg:about relates, by the data contract: checking each one's type cost 25 times the
 # count) about the drawn entities, by named graph; a figure's tooltip line ("trade value, 2023:
@@ -345,8 +345,10 @@ def _load_sentences(cat: Catalogue, keys: set[str], where: dict[str, tuple[str, 
             cat.sentences.setdefault(key, Sentence(stem, begin, row[1].value))
 
 
-def load_evidence(cat: Catalogue, links: set[Link]) -> None:
-    """The first ``evidence_per_edge`` sentences (by article, then position) each link was read from."""
+def load_evidence(cat: Catalogue, links: set[Link], articles: set[str] | None) -> None:
+    """The first ``evidence_per_edge`` sentences (by article, then position) each link was read
+    from in the articles, and how many there are."""
+    within = "" if articles is None else _within(_graph_order(cat, articles))
     limit = config()["evidence_per_edge"]
     stems = cat.graph_stems()
     todo = {link for link in links if link not in cat.evidence}
@@ -354,7 +356,7 @@ def load_evidence(cat: Catalogue, links: set[Link]) -> None:
     objects = _iris(sorted({o for _, _, o in todo}))
     found: dict[Link, set[tuple[str, int, str]]] = defaultdict(set)
     for batch in _batches(subjects):
-        for row in cat.store.query(_EVIDENCE.format(subjects=_iris(batch), objects=objects)):
+        for row in cat.store.query(_EVIDENCE.format(subjects=_iris(batch), objects=objects, graphs=within)):
             link = (row[0].value, row[1].value, row[2].value)
             if link in todo:
                 for line in row[3].value.split("\n"):
