@@ -21,6 +21,7 @@ LABEL_PROPERTIES = {RDFS + "label": "label", SKOS + "prefLabel": "prefLabel",
                     SKOS + "altLabel": "altLabel", KG_NS + "acronym": "acronym"}
 HIDDEN_PROPERTIES = {SKOS + "hiddenLabel", KG_NS + "demonym"}  # match-only forms, not names
 Link = tuple[str, str, str]  # subject, property, object (IRIs)
+
 _PREFIXES = f"""PREFIX kg: <{KG_NS}>
 PREFIX nif: <{NIF}>
 PREFIX dcterms: <{DCTERMS}>
