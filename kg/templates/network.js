@@ -193,7 +193,7 @@
     if (n.labels.length) {
       const names = n.labels.slice(0, shown === Infinity ? n.labels.length : 8).map(([text, lang]) => lang ? text + " (" + lang + ")" : text);
       const more = n.labels.length - names.length + n.more.labels;
-      card.appendChild(el("div", "Labels: " + names.join(", ") + (more > 0 ? " … and " + more + " more" : ""), "labels"));
+      card.appendChild(el("div", "Labels: " + names.join(", ") + (more > 0 ? " … and " + count(more) + " more" : ""), "labels"));
     }
     card.appendChild(el("div", "Mentioned in " + count(n.articles) + " article(s) · " + count(n.degree) + " related entit" + (n.degree === 1 ? "y" : "ies")));
     const facts = n.facts.map(([p, v]) => p + ": " + v);
