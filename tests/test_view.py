@@ -70,6 +70,11 @@ def relation_count(store: GraphStore) -> int:
         FILTER EXISTS {{ ?o a ?co FILTER(STRSTARTS(STR(?co), "{KG_NS}")) }} }} }}""")
 
 
+def quoted(data: dict, indices: list[int]) -> list[list[str]]:
+    """``[text, stem]`` of the page's sentences at ``indices`` (nodes and edges refer to them)."""
+    return [data["sentences"][i] for i in indices]
+
+
 def sentences_of(store: GraphStore, entity: str) -> set[str]:
     rows = store.query(f"""PREFIX kg: <{KG_NS}> PREFIX nif: <{NIF}>
         SELECT DISTINCT ?text WHERE {{ ?m kg:denotes <{entity}> ; kg:inSentence ?s . ?s nif:anchorOf ?text }}""")
@@ -236,8 +241,8 @@ def test_node_carries_labels_articles_and_sentences(seed_store: GraphStore) -> N
     assert ["Nam Ninh", "vi"] in nanning["labels"]
     mentioned_in = count(seed_store, f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?m kg:denotes <{NANNING}> ; kg:inArticle ?a }}")
     assert nanning["articles"] == mentioned_in
-    assert {text for text, _ in nanning["sentences"]} == sentences_of(seed_store, NANNING)
-    assert all(data["articles"][stem]["url"].startswith("https://") for _, stem in nanning["sentences"]
+    assert {text for text, _ in quoted(data, nanning["sentences"])} == sentences_of(seed_store, NANNING)
+    assert all(data["articles"][stem]["url"].startswith("https://") for _, stem in quoted(data, nanning["sentences"])
                if data["articles"][stem]["url"])
 
 
@@ -280,13 +285,13 @@ def test_article_filters_keep_what_those_articles_say(seed_store: GraphStore) ->
     expected = count(seed_store, f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?m kg:denotes ?e ; kg:inArticle ?a .
         ?a dcterms:identifier "{stem}" }}""")
     assert len(data["nodes"]) == expected
-    assert all(s == stem for n in data["nodes"] for _, s in n["sentences"])
+    assert all(s == stem for _, s in data["sentences"])  # the nodes' and the edges' sentences
     lang = stems[stem][0]
     by_lang = view_data(seed_store, Selection(article_lang=lang))
-    assert {stems[s][0] for n in by_lang["nodes"] for _, s in n["sentences"]} == {lang}
+    assert {stems[s][0] for n in by_lang["nodes"] for _, s in quoted(by_lang, n["sentences"])} == {lang}
     dated = sorted(d for _, d in stems.values() if d)
     since = view_data(seed_store, Selection(since=date.fromisoformat(dated[-1])))
-    assert {stems[s][1] for n in since["nodes"] for _, s in n["sentences"]} == {dated[-1]}
+    assert {stems[s][1] for n in since["nodes"] for _, s in quoted(since, n["sentences"])} == {dated[-1]}
     with pytest.raises(KGError, match="no article"):
         view_data(seed_store, Selection(article="no-such-article"))
     with pytest.raises(KGError, match="after"):
@@ -357,8 +362,8 @@ def test_tooltips_hold_the_first_sentences_in_article_order(tmp_path: Path) -> N
         for node in data["nodes"]:
             expected = sorted(said[node["id"]])
             hubs += len(expected) > 4 * limit  # read from a prefix of the articles
-            assert node["sentences"] == [[text, stem] for stem, _, text in expected[:limit]]
-            assert node["more"] == max(0, len(expected) - limit)
+            assert quoted(data, node["sentences"]) == [[text, stem] for stem, _, text in expected[:limit]]
+            assert node["more"]["sentences"] == max(0, len(expected) - limit)
             assert node["articles"] == len({stem for stem, _, _ in expected})
         assert hubs
     data = view_data(store, Selection(max_nodes=120))
@@ -370,9 +375,58 @@ def test_tooltips_hold_the_first_sentences_in_article_order(tmp_path: Path) -> N
         evidence.setdefault((row["s"].value, row["p"].value, row["o"].value), set()).add(
             (row["stem"].value, int(row["begin"].value), row["text"].value))
     ids = [n["id"] for n in data["nodes"]]
-    for source, target, prop, shown in data["edges"]:
-        expected = sorted(evidence.get((ids[source], prop, ids[target]), ()))[:per_edge]
-        assert shown == [[text, stem] for stem, _, text in expected]
+    for source, target, prop, shown, more in data["edges"]:
+        expected = sorted(evidence.get((ids[source], prop, ids[target]), ()))
+        assert quoted(data, shown) == [[text, stem] for stem, _, text in expected[:per_edge]]
+        assert more == len(expected) - len(shown)
+
+
+def _busy_hub(store: GraphStore, figures: int, dates: int, labels: int) -> str:
+    """The most mentioned entity of a synthetic store, given ``figures`` observations and
+    ``dates`` start dates in each article that mentions it, and ``labels`` more labels: a hub
+    whose tooltip must be capped. Observation ``k`` of an article is at position ``1000 + k``."""
+    hub = next(iter(store.query(f"""SELECT ?e (COUNT(?m) AS ?n) WHERE {{ ?m <{KG_NS}denotes> ?e }}
+        GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 1""")))["e"]
+    graphs = [row["g"] for row in store.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?m <{KG_NS}denotes> <{hub.value}> }} }}")]
+    quads = [ox.Quad(hub, ox.NamedNode(SKOS + "altLabel"), ox.Literal(f"Hub name {i:02d}", language="en"),
+                     ox.NamedNode(ENTITIES_GRAPH)) for i in range(labels)]
+    for n, graph in enumerate(sorted(graphs, key=lambda g: g.value)):
+        stem = graph.value.rsplit("/", 1)[-1]
+        for k in range(figures):
+            obs = ox.NamedNode(f"{ARTICLE_NS}{stem}#figure={1000 + k},{1010 + k}")
+            quads += [ox.Quad(obs, _rdf("type"), _kg("Observation"), graph), ox.Quad(obs, _kg("about"), hub, graph),
+                      ox.Quad(obs, _kg("value"), ox.Literal(str(100 * n + k), datatype=ox.NamedNode(XSD + "decimal")), graph),
+                      ox.Quad(obs, _kg("unit"), ox.Literal("USD"), graph),
+                      ox.Quad(obs, ox.NamedNode(NIF + "beginIndex"), _int(1000 + k), graph)]
+        quads += [ox.Quad(hub, _kg("startDate"), ox.Literal((date(2000, 1, 1) + timedelta(days=dates * n + d)).isoformat(),
+                                                             datatype=ox.NamedNode(XSD + "date")), graph)
+                  for d in range(dates)]
+    store.store.bulk_extend(quads)
+    store.flush()
+    return hub.value
+
+
+def test_a_hubs_tooltip_is_capped_and_says_how_much_was_left_out(tmp_path: Path) -> None:
+    """A hub's figures, facts and labels grow with the corpus; its tooltip keeps the first few
+    (figures in article order, facts and labels sorted) and counts the rest, as SPARQL does."""
+    store = synthetic_store(tmp_path / "out", 300)
+    hub = _busy_hub(store, figures=3, dates=4, labels=40)
+    for selection, where in ((Selection(max_nodes=60), ""), (Selection(max_nodes=60, article_lang="nl"), '"nl"')):
+        node = next(n for n in view_data(store, selection)["nodes"] if n["id"] == hub)
+        language = f"?a <{DCTERMS}language> {where} ." if where else ""
+        figures = [(row["stem"].value, int(row["b"].value), f'figure: {row["v"].value} USD') for row in store.query(
+            f"""SELECT ?stem ?b ?v WHERE {{ GRAPH ?g {{ ?x <{KG_NS}about> <{hub}> ; <{KG_NS}value> ?v ;
+            <{NIF}beginIndex> ?b . ?a <{DCTERMS}identifier> ?stem . {language} }} }}""")]
+        assert len(figures) > 20
+        assert node["figures"] == sorted(text for _, _, text in sorted(figures)[:20])
+        assert node["more"]["figures"] == len(figures) - 20
+        facts = sorted((p, v) for p, v in node["facts"])
+        assert len(node["facts"]) == 30 and [list(f) for f in facts] == node["facts"]
+        dates = {row["d"].value for row in store.query(f"""SELECT DISTINCT ?d WHERE {{ GRAPH ?g {{
+            <{hub}> <{KG_NS}startDate> ?d . ?a <{DCTERMS}identifier> ?stem . {language} }} }}""")}
+        shown = {v for p, v in node["facts"] if p == "start date"}
+        assert shown == set(sorted(dates)[:len(shown)]) and node["more"]["facts"] >= len(dates) - len(shown) > 0
+        assert len(node["labels"]) == 30 and node["more"]["labels"] >= 10
 
 
 def test_large_views_get_positions_and_no_physics(tmp_path: Path) -> None:
@@ -484,6 +538,18 @@ def test_five_thousand_entities_in_chromium(big_out: Path, tmp_path: Path, artif
     _clean(capped)
     assert capped["nodes"] == 2000
     assert "showing the 2,000 most central of 5,000 entities" in capped["text"]
+
+
+@pytest.mark.component
+def test_a_capped_tooltip_says_how_many_more_in_chromium(tmp_path: Path) -> None:
+    store = synthetic_store(tmp_path / "out", 300)
+    hub = _busy_hub(store, figures=3, dates=4, labels=40)
+    data = view_data(store)
+    more = next(n for n in data["nodes"] if n["id"] == hub)["more"]
+    result = _inspect(write_view(store, tmp_path / "graph.html"), hover_node_id=hub)
+    _clean(result)
+    tooltip = result["tooltip"]["text"]
+    assert f"… and {more['figures']} more figure(s)" in tooltip and f"… and {more['facts']} more fact(s)" in tooltip
 
 
 def _best_connected(store: GraphStore) -> tuple[str, str]:

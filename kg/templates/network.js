@@ -1,4 +1,4 @@
-// The network page's own script (kg/view.py inlines it and allows it by hash in the CSP).
+// The network page's own script (kg/view/render.py inlines it and allows it by hash in the CSP).
 // All text from the graph reaches the page through textContent, never as HTML.
 "use strict";
 (function () {
@@ -177,7 +177,7 @@
   }
 
   function sentences(card, list, shown, more) {
-    for (const [text, stem] of list.slice(0, shown)) {
+    for (const [text, stem] of list.slice(0, shown).map((i) => DATA.sentences[i])) {
       const quote = el("blockquote", text);
       quote.appendChild(source(stem));
       card.appendChild(quote);
@@ -192,26 +192,29 @@
     card.appendChild(el("div", n.type + (n.classes.length ? " — " + n.classes.join(", ") : ""), "kind"));
     if (n.labels.length) {
       const names = n.labels.slice(0, shown === Infinity ? n.labels.length : 8).map(([text, lang]) => lang ? text + " (" + lang + ")" : text);
-      const more = n.labels.length - names.length;
-      card.appendChild(el("div", "Labels: " + names.join(", ") + (more > 0 ? " … and " + more + " more" : ""), "labels"));
+      const more = n.labels.length - names.length + n.more.labels;
+      card.appendChild(el("div", "Labels: " + names.join(", ") + (more > 0 ? " … and " + count(more) + " more" : ""), "labels"));
     }
     card.appendChild(el("div", "Mentioned in " + count(n.articles) + " article(s) · " + count(n.degree) + " related entit" + (n.degree === 1 ? "y" : "ies")));
-    const facts = n.facts.map(([p, v]) => p + ": " + v).concat(n.figures);
+    const facts = n.facts.map(([p, v]) => p + ": " + v);
+    if (n.more.facts) facts.push("… and " + count(n.more.facts) + " more fact(s)");
+    facts.push(...n.figures);
+    if (n.more.figures) facts.push("… and " + count(n.more.figures) + " more figure(s)");
     if (facts.length) {
       const list = el("ul", null, "facts");
       for (const f of facts) list.appendChild(el("li", f));
       card.appendChild(list);
     }
-    sentences(card, n.sentences, Math.min(shown, n.sentences.length), n.more);
+    sentences(card, n.sentences, Math.min(shown, n.sentences.length), n.more.sentences);
     return card;
   }
 
   function edgeCard(id, shown) {
-    const [from, to, relation, evidence] = DATA.edges[id];
+    const [from, to, relation, evidence, more] = DATA.edges[id];
     const card = el("div", null, "card");
     card.appendChild(el("h3", DATA.nodes[from].label + " → " + DATA.relations[relation] + " → " + DATA.nodes[to].label));
     if (!evidence.length) card.appendChild(el("div", "No sentence recorded for this relation.", "more"));
-    sentences(card, evidence, Math.min(shown, evidence.length), 0);
+    sentences(card, evidence, Math.min(shown, evidence.length), more);
     return card;
   }
 
