@@ -34,7 +34,7 @@ from kg.paths import ONTOLOGY_DIR, ROOT
 from kg.reader import DEFAULT_MAX_BYTES, Skipped, Source, find_article_files, read_sources
 from kg.staging import staged_build
 from kg.store import GraphStore
-from kg.summary import refresh_summary
+from kg.summary import COUNT_NS, refresh_summary
 from kg.vocab import ENTITIES_GRAPH, KG_NS
 
 FINGERPRINT_FILE = ".build-fingerprint"
@@ -234,9 +234,11 @@ _MENTIONED = f"SELECT DISTINCT ?e WHERE {{ ?m <{KG_NS}denotes> ?e }}"
 
 
 def _refresh_entities(store: GraphStore, graph: ox.NamedNode, summaries, lexicon) -> None:
-    """Describe newly mentioned entities; forget those no article mentions any more."""
+    """Describe newly mentioned entities; forget those no article mentions any more. The summary's
+    count nodes (``…/count/``) are no entities: :func:`refresh_summary` keeps them."""
     mentioned = {row["e"].value for row in store.query(_MENTIONED)}
-    described = {q.subject.value for q in store.store.quads_for_pattern(None, None, None, graph)}
+    described = {q.subject.value for q in store.store.quads_for_pattern(None, None, None, graph)
+                 if not q.subject.value.startswith(COUNT_NS)}
     for iri in described - mentioned:
         for quad in list(store.store.quads_for_pattern(ox.NamedNode(iri), None, None, graph)):
             store.store.remove(quad)
