@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -270,13 +270,10 @@ def load_mentions(cat: Catalogue, nodes: Iterable[str], articles: set[str] | Non
     the first ``sentences_per_node`` of those (by article, then position)."""
     order = _graph_order(cat, articles)
     within = "" if articles is None else _within(order)
-    todo = sorted(set(nodes) - cat.loaded["mentions"])
     counts: dict[str, int] = {}
-    for batch in _batches(todo):
-        for row in cat.store.query(_MENTION_COUNTS.format(nodes=_iris(batch), graphs=within)):
-            cat.entity(row[0].value).articles = int(row[1].value)
-            counts[row[0].value] = cat.entity(row[0].value).sentence_count = int(row[2].value)
-    cat.loaded["mentions"] |= set(todo)
+    for row in _count_rows(cat, nodes, "mentions", _MENTION_COUNTS, within):
+        cat.entity(row[0].value).articles = int(row[1].value)
+        counts[row[0].value] = cat.entity(row[0].value).sentence_count = int(row[2].value)
     limit = config()["sentences_per_node"]
     found = _first_in_articles(cat, counts, order, within, limit, _SENTENCES_OF)
     texts = {key for keys in found.values() for key in keys}
@@ -290,15 +287,22 @@ def load_figures(cat: Catalogue, nodes: Iterable[str], articles: set[str] | None
     first ``figures_per_node`` of those (by article, then position) as tooltip lines."""
     order = _graph_order(cat, articles)
     within = "" if articles is None else _within(order)
-    todo = sorted(set(nodes) - cat.loaded["figures"])
     counts: dict[str, int] = {}
-    for batch in _batches(todo):
-        for row in cat.store.query(_FIGURE_COUNTS.format(nodes=_iris(batch), graphs=within)):
-            counts[row[0].value] = cat.entity(row[0].value).figure_count = int(row[1].value)
-    cat.loaded["figures"] |= set(todo)
+    for row in _count_rows(cat, nodes, "figures", _FIGURE_COUNTS, within):
+        counts[row[0].value] = cat.entity(row[0].value).figure_count = int(row[1].value)
     for node, lines in _first_in_articles(cat, counts, order, within, config()["figures_per_node"],
                                           _FIGURES_OF).items():
         cat.entity(node).figures = [text for _, _, text in lines]
+
+
+def _count_rows(cat: Catalogue, nodes: Iterable[str], kind: str, query: str,
+                within: str) -> Iterator[ox.QuerySolution]:
+    """The rows of a per-node count ``query`` for those of ``nodes`` whose ``kind`` is not loaded
+    yet, a batch of nodes at a time; once read, they count as loaded."""
+    todo = sorted(set(nodes) - cat.loaded[kind])
+    for batch in _batches(todo):
+        yield from cat.store.query(query.format(nodes=_iris(batch), graphs=within))
+    cat.loaded[kind] |= set(todo)
 
 
 def _graph_order(cat: Catalogue, articles: set[str] | None) -> list[str]:
