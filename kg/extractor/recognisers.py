@@ -86,7 +86,8 @@ class _Tables:
         self.descriptors = frozenset(lang.get("head_descriptors") or [])
         self.own_stops = frozenset(lang.get("stop_words") or [])
         self.hard = frozenset(lang.get("hard_stops") or [])
-        self.ordinal_after = re.compile(lang.get("ordinal_after") or r"$^")
+        # with the spaces before it, so that it matches right where a name ends
+        self.ordinal_after = re.compile(r"\s*(?:" + lang.get("ordinal_after") + ")" if lang.get("ordinal_after") else r"$^")
         # places, events
         self.place_intro = lang.get("place_intro") or {}
         self.place_lists = lang.get("place_lists") or {}
@@ -374,28 +375,28 @@ def _edition(text: str, tokens: list[Token], first: int, lang: LanguagePatterns,
     """Attach an ordinal before the name ("the 7th …", "de 3e …") and the series the lexicon knows."""
     ordinal = _ordinal_before(tokens, first, lang)
     if ordinal:
-        edition, k = ordinal
-        cand.begin = tokens[k].begin
-        _name_edition(cand, fold(cand.name), edition, f"{english_ordinal(edition)} {cand.name}")
-    else:
-        _name_edition(cand, fold(cand.name), None, cand.name)
+        cand.begin = tokens[ordinal[1]].begin
+    _name_edition(cand, ordinal[0] if ordinal else None)
 
 
-def _name_edition(cand: Candidate, base: str, edition: int | None, written: str) -> None:
-    """Name a forum by its edition, so that editions stay apart: with the series' English name
-    when the lexicon knows the series (base, folded), which is the same in every language
-    ("21st China-ASEAN Expo"), else ``written``, the name with its ordinal. A known series
-    without an ordinal is the series itself."""
-    series = _series_by_label().get(base)
-    if series:
+def _name_edition(cand: Candidate, edition: int | None, written: str | None = None) -> None:
+    """Name a forum (``cand.name`` still without its ordinal) by its edition, so that editions
+    stay apart: with the series' English name when the lexicon knows the series, which is the
+    same in every language ("21st China-ASEAN Expo"), else ``written``, the name with its
+    ordinal as the text writes it (by default the English ordinal before the name). A known
+    series without an ordinal is the series itself."""
+    series = _series_by_label().get(fold(cand.name))
+    entry = load_lexicon().entries[series] if series else None
+    if entry:
         cand.attrs["series"] = series
-        cand.cls = load_lexicon().entries[series].cls
+        cand.cls = entry.cls
     if edition is not None:
         cand.attrs["edition"] = edition
-        cand.name = f"{english_ordinal(edition)} {load_lexicon().entries[series].name}" if series else written
-    elif series:
+        cand.name = f"{english_ordinal(edition)} {entry.name}" if entry else \
+            written or f"{english_ordinal(edition)} {cand.name}"
+    elif entry:
         cand.key = series
-        cand.name = load_lexicon().entries[series].name
+        cand.name = entry.name
 
 
 def _lower_head_names(text: str, tokens: list[Token], lang: LanguagePatterns) -> list[Candidate]:
@@ -482,11 +483,10 @@ def _head_initial_vi(text: str, tokens: list[Token], lang: LanguagePatterns) -> 
         cand = Candidate(begin, end, tops[cls], cls, text[begin:end], how="pattern:vi-head", priority=1)
         if tops[cls] == "Forum":
             # "… lần thứ 5": the ordinal follows the name, and is part of the edition's name
-            after = len(text[end:end + 30]) - len(text[end:end + 30].lstrip())
-            m = ordinal_after.match(text, end + after, end + 30)
+            m = ordinal_after.match(text, end, end + 30)
             if m and m.group(1):
                 cand.end = m.end()
-                _name_edition(cand, fold(cand.name), int(m.group(1)), text[begin:cand.end])
+                _name_edition(cand, int(m.group(1)), text[begin:cand.end])
             elif m:  # "… lần đầu tiên": held for the first time, said of the name as it is
                 cand.attrs["edition"] = 1
         found.append(cand)
