@@ -19,6 +19,8 @@ ARTICLES = {
     "b.txt": "Indonesian Foreign Minister Retno Marsuti met the Mekong Youth Innovation Council again.\n"
              "The 22nd China-ASEAN Expo was held in Nanning.\nSource: https://example.org/b\n",
     "c.txt": "The Mekong Youth Innovation Conference opened in Hanoi on 3 May 2025.\nSource: https://example.org/c\n",
+    "d.txt": "On 4 May 2025 a roundtable on digital trade took place in Hanoi.\nSource: https://example.org/d\n",
+    "e.txt": "On 9 June 2025 a roundtable on green energy took place in Jakarta.\nSource: https://example.org/e\n",
 }
 
 
@@ -60,6 +62,17 @@ def test_editions_and_types_are_never_merged(tmp_path: Path) -> None:
     council = list(store.query(PREFIX + 'SELECT ?e WHERE { ?e rdfs:label "Mekong Youth Innovation Council"@en }'))
     conference = list(store.query(PREFIX + 'SELECT ?e WHERE { ?m kg:denotes ?e ; nif:anchorOf "Mekong Youth Innovation Conference" }'))
     assert council and conference and council[0]["e"] != conference[0]["e"]
+
+
+def test_unnamed_events_of_two_articles_are_two_events(tmp_path: Path) -> None:
+    """"a roundtable" in one article and "a roundtable" in another are two events, each with
+    its own place, though they are called alike."""
+    store = _build(tmp_path)
+    rows = {(row["stem"].value, row["place"].value) for row in store.query(PREFIX + """
+        SELECT DISTINCT ?stem ?place WHERE {
+          ?m kg:denotes ?e ; nif:anchorOf "roundtable" ; kg:inArticle/dcterms:identifier ?stem .
+          ?e kg:heldIn/rdfs:label ?place }""")}
+    assert rows == {("d", "Hanoi"), ("e", "Jakarta")}
 
 
 @pytest.mark.parametrize("threshold", ["-1", "101", "x"])

@@ -73,7 +73,7 @@ def extract(article: Article) -> Extraction:
         low, high = min(b for b, _ in money), max(e for _, e in money)
         chosen = [c for c in chosen
                   if c.begin < low or c.end > high or not any(b <= c.begin and c.end <= e for b, e in money)]
-    table = EntityTable(text, extraction, lexicon, article.language)
+    table = EntityTable(text, extraction, lexicon, article.language, article.stem)
     table.nested = _nested_names(chosen, candidates)
     table.add_all(chosen)
     table.link_aliases(folded)

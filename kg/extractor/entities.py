@@ -23,9 +23,12 @@ _ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&.\- ]{1,18}?)\s*\)")
 class EntityTable:
     """The entities of one article as they are found, with their mentions."""
 
-    def __init__(self, text: str, extraction: Extraction, lexicon: Lexicon, language: str = "en") -> None:
+    def __init__(self, text: str, extraction: Extraction, lexicon: Lexicon, language: str = "en",
+                 article: str = "") -> None:
         self.text = text
         self.language = language
+        self.article = article
+        """The article's identifier (file stem): the scope of the things it names without a name."""
         self.extraction = extraction
         self.lexicon = lexicon
         self._starts = [s.begin for s in extraction.sentences]
@@ -46,12 +49,17 @@ class EntityTable:
         return max(0, bisect.bisect_right(self._starts, offset) - 1)
 
     def key_for(self, cand: Candidate) -> str:
+        """The lexicon's IRI, else a key from the name; a thing the text describes without naming
+        it ("a roundtable on biomedicine") is this article's: another article's roundtable is
+        another event, so its key holds the article's identifier as well."""
         if cand.key:
             return cand.key
+        if cand.attrs.get("unnamed"):
+            return new_key(cand.type, f"{cand.name} {self.article}")
         return new_key(cand.type, cand.name)
 
     def add(self, cand: Candidate) -> str:
-        key = cand.key or new_key(cand.type, cand.name)
+        key = self.key_for(cand)
         entities = self.extraction.entities
         entity = entities.get(key)
         if entity is None:

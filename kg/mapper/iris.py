@@ -2,7 +2,9 @@
 
 Lexicon entities keep the lexicon's IRI. A thing the recognisers found is named
 ``id/{type}/{slug}`` from its top type and its folded name, so the IRI depends on nothing but
-what the text calls it: rebuilding, reordering or adding articles never renames it.
+what the text calls it: rebuilding, reordering or adding articles never renames it. A thing an
+article describes without naming it ("a roundtable on digital trade") has the article's stem
+after its description in the slug (:meth:`kg.extractor.entities.EntityTable.key_for`).
 """
 
 from __future__ import annotations
