@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from kg.dates import PartialDate
 from kg.extractor import extract
 from kg.reader import Article
 
@@ -65,6 +66,21 @@ def test_vietnamese_editions_of_one_forum_stay_apart() -> None:
                            "Hội thảo hợp tác kinh tế số ASEAN - Trung Quốc lần thứ 7"}
     editions = {(x.entities[f.subject].name[-1], f.object) for f in x.facts if f.relation == "edition"}
     assert editions == {("6", 6), ("7", 7)}
+
+
+@pytest.mark.parametrize("text, language", [
+    ("The 21st China-ASEAN Expo (CAEXPO) opened in Nanning on 24 September 2024.", "en"),
+    ("Hội chợ Trung Quốc - ASEAN (CAEXPO) lần thứ 21 khai mạc tại Nam Ninh ngày 24/9/2024.", "vi"),
+])
+def test_an_acronym_between_name_and_ordinal_keeps_the_edition(text: str, language: str) -> None:
+    """The bracketed acronym names the edition too, and the edition gets the facts, not the series."""
+    x = _extract(text, language)
+    forums = {key: e for key, e in x.entities.items() if e.type == "Forum"}
+    edition = next(key for key, e in forums.items() if e.name == "21st China-ASEAN Expo")
+    assert "CAEXPO" in forums[edition].labels
+    assert {(f.relation, f.object) for f in x.facts if f.subject == edition} >= {
+        ("edition", 21), ("startDate", PartialDate(2024, 9, 24))}
+    assert not [f for f in x.facts if f.subject != edition and f.relation in ("edition", "startDate")]
 
 
 @pytest.mark.parametrize("text, language", [

@@ -26,6 +26,8 @@ from kg.lexicon import load_lexicon
 from kg.vocab import top_type_of
 
 _ORDINAL_EN = {1: "st", 2: "nd", 3: "rd"}
+_BRACKET_AFTER = re.compile(r"\s*\([^()\n]{1,24}\)")
+"""A bracketed aside right after a name: its acronym, "(CAEXPO)"."""
 
 
 def english_ordinal(n: int) -> str:
@@ -482,9 +484,15 @@ def _head_initial_vi(text: str, tokens: list[Token], lang: LanguagePatterns) -> 
         begin, end = tokens[i].begin, tokens[last].end
         cand = Candidate(begin, end, tops[cls], cls, text[begin:end], how="pattern:vi-head", priority=1)
         if tops[cls] == "Forum":
-            # "… lần thứ 5": the ordinal follows the name, and is part of the edition's name
-            m = ordinal_after.match(text, end, end + 30)
-            if m and m.group(1):
+            # "… lần thứ 5": the ordinal follows the name, and is part of the edition's name;
+            # an acronym may stand between ("… (CAEXPO) lần thứ 21") and stays its own mention
+            bracket = _BRACKET_AFTER.match(text, end)
+            m = ordinal_after.match(text, end, end + 30) or (bracket and ordinal_after.match(text, bracket.end(),
+                                                                                             bracket.end() + 30))
+            if m and m.group(1) and m.start() > end:
+                _name_edition(cand, int(m.group(1)), f"{text[begin:end]} {m.group(0).strip()}")
+                cand.priority = 3  # the edition, over the series the lexicon finds in the same span
+            elif m and m.group(1):
                 cand.end = m.end()
                 _name_edition(cand, int(m.group(1)), text[begin:cand.end])
             elif m:  # "… lần đầu tiên": held for the first time, said of the name as it is
