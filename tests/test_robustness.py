@@ -11,6 +11,7 @@ import ctypes
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -208,6 +209,23 @@ def test_a_build_stopped_while_publishing_is_finished_by_the_next(tmp_path: Path
     assert report.unchanged == 5 and report.added == 0
     trig = ox.parse(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG)
     assert len({q.graph_name for q in trig}) == 6  # 5 articles and the entities graph
+
+
+def test_a_build_that_would_fill_the_disk_stops_before_it_starts(tmp_path: Path, monkeypatch) -> None:
+    """Out of space hours into a big build loses the hours: the build measures first, says how
+    much it needs, leaves the published graph as it was, and builds when told to anyway."""
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    _generate(corpus, 0, 3)
+    build([corpus], out, html=False)
+    before = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.trig")}
+    _generate(corpus, 3, 2)
+    article_bytes = sum(p.stat().st_size for p in corpus.iterdir())
+    nearly_full = shutil._ntuple_diskusage(10**12, 10**12 - article_bytes, article_bytes)  # type: ignore[attr-defined]
+    monkeypatch.setattr("kg.build.shutil.disk_usage", lambda path: nearly_full)
+    with pytest.raises(KGError, match=r"not enough free disk .* needs about [0-9.]+ MB .*--no-disk-check"):
+        build([corpus], out, html=False)
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert build([corpus], out, html=False, disk_check=False).added == 2
 
 
 def test_the_new_store_is_closed_before_readers_can_open_it(tmp_path: Path, monkeypatch) -> None:

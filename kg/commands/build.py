@@ -7,7 +7,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from kg.build import BuildReport, build, print_progress
+from kg.build import (EXPORT_BYTES_PER_INPUT_BYTE, STORE_BYTES_PER_INPUT_BYTE, BuildReport, build,
+                      print_progress)
 from kg.errors import KGError
 from kg.mapper.resolve import DEFAULT_THRESHOLD
 from kg.parallel import Shard, default_workers
@@ -46,6 +47,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--shard", type=_shard, metavar="I/N",
                    help="build only shard I of N (1-based; articles chosen by a stable hash of the file "
                         "name) and write graph.trig and graph.nq for bulk loading beside the other shards")
+    p.add_argument("--no-disk-check", action="store_true",
+                   help="build even when the free disk looks too small (by default a build stops before it "
+                        f"starts when it would need more than is free: about {STORE_BYTES_PER_INPUT_BYTE}× the "
+                        f"size of the articles it adds and {EXPORT_BYTES_PER_INPUT_BYTE}× that of all of them)")
     p.set_defaults(func=run)
 
 
@@ -73,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     report = build(paths, args.out, full=args.full, html=not args.no_html,
                    progress=None if args.quiet else print_progress,
                    workers=args.workers or default_workers(), shard=args.shard, max_bytes=args.max_bytes,
-                   merge_threshold=args.merge_threshold)
+                   merge_threshold=args.merge_threshold, disk_check=not args.no_disk_check)
     for skip in report.skipped:
         print(f"skipped {skip.path}: {skip.reason}", file=sys.stderr)
     for warning in report.warnings:
