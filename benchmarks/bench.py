@@ -38,12 +38,15 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psutil
 import pyoxigraph as ox
 
 from benchmarks.corpus import DEFAULT_SEED, generate
+
+if TYPE_CHECKING:
+    from kg.query import Query
 
 SIZES = (100, 1_000, 10_000, 100_000)
 QUERY_SIZES = (10_000, 100_000)
@@ -166,23 +169,31 @@ def bare_pass(corpus: Path) -> dict[str, float]:
 # --------------------------------------------------------------------------- queries and view
 
 def _library(store: ox.Store | None = None) -> list[tuple[str, str, dict[str, Any]]]:
-    """(name, text for rdflib, bindings) of every library query, parameters from its example.
+    """(name, text for rdflib, bindings) of every library query, parameters from
+    :func:`_example_bindings`."""
+    from kg.query import library, with_prefixes, with_values
+
+    found = []
+    for name, query in library().items():
+        bindings = _example_bindings(query, store)
+        found.append((name, with_values(with_prefixes(query.text)[0], bindings), bindings))
+    return found
+
+
+def _example_bindings(query: Query, store: ox.Store | None = None) -> dict[str, Any]:
+    """The parameters of the query's example, as terms.
 
     With ``store``: a parameter named after a top class (``forum``, ``person``) whose example
     names no entity of that class in the graph measured (the examples name the seeds' entities)
     takes the English name of the class's most-mentioned entity instead, so that the query is
     timed on answers, not on a lookup that finds nothing."""
-    from kg.query import bind, library, parse_params, with_prefixes, with_values
+    from kg.query import bind, parse_params
 
-    found = []
-    for name, query in library().items():
-        words = shlex.split(query.example)
-        params = parse_params(words[i + 1] for i, w in enumerate(words[:-1]) if w == "--param")
-        if store is not None:
-            params = {key: _known_or_busiest(store, key, value) for key, value in params.items()}
-        bindings = bind(query, params)
-        found.append((name, with_values(with_prefixes(query.text)[0], bindings), bindings))
-    return found
+    words = shlex.split(query.example)
+    params = parse_params(words[i + 1] for i, w in enumerate(words[:-1]) if w == "--param")
+    if store is not None:
+        params = {key: _known_or_busiest(store, key, value) for key, value in params.items()}
+    return bind(query, params)
 
 
 def _known_or_busiest(store: ox.Store, parameter: str, value: str) -> str:
@@ -239,7 +250,7 @@ def query_worker(out: Path, name: str, timeout_s: float) -> None:
 
     store = GraphStore.open(out, read_only=True)
     query = library()[name]
-    bindings = next(b for n, _, b in _library(store.store) if n == name)
+    bindings = _example_bindings(query, store.store)
     timed = _timed(lambda: _count(run_local(store, query, bindings)), budget_s=timeout_s)
     json.dump({**timed, "params": {key: term.value for key, term in bindings.items()}}, sys.stdout)
 

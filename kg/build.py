@@ -129,8 +129,8 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
         lexicon = load_lexicon()
         order, todo = _survey(files, existing, shard, max_bytes, report)
         if disk_check:  # a shard exports its share of the articles
-            check_disk(out_dir, sum(path.stat().st_size for path in todo),
-                       sum(path.stat().st_size for path in files) // (shard.count if shard else 1))
+            sizes = {path: path.stat().st_size for path in files}
+            check_disk(out_dir, sum(sizes[path] for path in todo), sum(sizes.values()) // (shard.count if shard else 1))
         lap("survey")
         names = ["graph.trig", "graph.nq"] if shard else ["graph.ttl", "graph.trig"]
         exports = BlockFiles(staging.dir, out_dir, names, list(order), set(existing), store)

@@ -486,9 +486,9 @@ def _head_initial_vi(text: str, tokens: list[Token], lang: LanguagePatterns) -> 
         if tops[cls] == "Forum":
             # "… lần thứ 5": the ordinal follows the name, and is part of the edition's name;
             # an acronym may stand between ("… (CAEXPO) lần thứ 21") and stays its own mention
-            bracket = _BRACKET_AFTER.match(text, end)
-            m = ordinal_after.match(text, end, end + 30) or (bracket and ordinal_after.match(text, bracket.end(),
-                                                                                             bracket.end() + 30))
+            m = ordinal_after.match(text, end, end + 30)
+            if not m and (bracket := _BRACKET_AFTER.match(text, end)):
+                m = ordinal_after.match(text, bracket.end(), bracket.end() + 30)
             if m and m.group(1) and m.start() > end:
                 _name_edition(cand, int(m.group(1)), f"{text[begin:end]} {m.group(0).strip()}")
                 cand.priority = 3  # the edition, over the series the lexicon finds in the same span
