@@ -179,25 +179,29 @@ def _object_term(term: str, predicate: str) -> str:
     return term
 
 
-def _statements_text(rows: Iterable[tuple[str, str, str, str]], indent: str) -> str:
-    """Turtle statements, one subject after another (``;`` within a subject's run)."""
-    out: list[str] = []
+def _subject_runs(rows: Iterable[tuple[str, str, str]]) -> list[tuple[str, list[str]]]:
+    """Each run of consecutive statements about one subject, with their predicate-object pairs
+    in Turtle: formatted once for every file the article's block goes to."""
+    runs: list[tuple[str, list[str]]] = []
     previous = None
-    for subject, predicate, obj, _ in rows:
-        pair = f"{_vocabulary_term(predicate)} {_object_term(obj, predicate)}"
-        if subject == previous:
-            out.append(f" ;\n{indent}\t{pair}")
-        else:
-            if previous is not None:
-                out.append(" .\n")
-            out.append(f"{indent}{subject} {pair}")
+    pairs: list[str] = []
+    for subject, predicate, obj in rows:
+        if subject != previous:
+            pairs = []
+            runs.append((subject, pairs))
             previous = subject
-    if previous is not None:
-        out.append(" .\n")
-    return "".join(out)
+        pairs.append(f"{_vocabulary_term(predicate)} {_object_term(obj, predicate)}")
+    return runs
 
 
-def article_blocks(nquads: bytes, names: Iterable[str]) -> dict[str, bytes]:
+def _statements_text(runs: Iterable[tuple[str, list[str]]], indent: str) -> str:
+    """Turtle statements, one subject after another (``;`` within a subject's run)."""
+    within = f" ;\n{indent}\t"
+    return "".join(f"{indent}{subject} {within.join(pairs)} .\n" for subject, pairs in runs)
+
+
+def article_blocks(nquads: bytes, names: Iterable[str],
+                   triples: Iterable[tuple[str, str, str]] | None = None) -> dict[str, bytes]:
     """One article's block of each file in ``names`` (see :data:`BLOCK_FORMATS`), from the
     N-Quads of its named graph: the whole graph in TriG and N-Quads; in the merged Turtle only
     the article's own nodes (article, mentions, sentences, assertions, figures), since what it
@@ -205,19 +209,24 @@ def article_blocks(nquads: bytes, names: Iterable[str]) -> dict[str, bytes]:
 
     Written from the N-Quads text, not parsed into terms first (that cost more than the rest of
     the export): the terms are N-Triples terms, which Turtle reads as they are; predicates and
-    classes are written with the declared prefixes, integers bare."""
-    text = nquads.decode("utf-8")
-    rows = list(statements(text))
+    classes are written with the declared prefixes, integers bare. ``triples`` are the same
+    quads' terms when the caller has them (the mapper does), which spares reading the text again."""
+    if triples is None:
+        triples = ((s, p, o) for s, p, o, _ in statements(nquads.decode("utf-8")))
+    runs = _subject_runs(triples)
     blocks = {}
     for name in names:
         fmt = BLOCK_FORMATS[name]
         if fmt == "nquads":
             blocks[name] = nquads
+        elif fmt == "trig" and runs:
+            graph = nquads[:nquads.index(b"\n")].decode("utf-8").rsplit(" ", 2)[1]  # every line names it
+            body = _statements_text(runs, "\t")
+            blocks[name] = f"{graph} {{\n{body}}}\n".encode()
         elif fmt == "trig":
-            body = _statements_text(rows, "\t")
-            blocks[name] = f"{rows[0][3]} {{\n{body}}}\n".encode() if rows else b""
+            blocks[name] = b""
         else:
-            own = (row for row in rows if row[0].startswith(_ARTICLE_SUBJECT))
+            own = (run for run in runs if run[0].startswith(_ARTICLE_SUBJECT))
             blocks[name] = _statements_text(own, "").encode()
     return blocks
 

@@ -59,8 +59,9 @@ def process(source: Source, exports: tuple[str, ...] = ()) -> Outcome:
     except ArticleError as exc:
         return Outcome(source.stem, source.path, skipped=exc.skipped)
     extraction = extract(article)
-    nquads = map_article(article, extraction).encode()
-    return Outcome(source.stem, source.path, nquads=nquads, blocks=article_blocks(nquads, exports),
+    lines = map_article(article, extraction)
+    nquads = lines.text().encode()
+    return Outcome(source.stem, source.path, nquads=nquads, blocks=article_blocks(nquads, exports, lines.triples),
                    summaries=summarise(extraction.entities.values()),
                    warnings=[*article.warnings, *extraction.warnings])
 

@@ -133,7 +133,8 @@ def test_any_text_gives_a_graph_that_parses_back_has_true_offsets_and_passes_sha
         except ArticleError:
             return
         extraction = extract(article)
-        nquads = map_article(article, extraction)
+        lines = map_article(article, extraction)
+        nquads = lines.text()
         quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))  # the mapper writes the text itself
         assert len(quads) == nquads.count("\n")
         # the store keeps every literal as written (canonical forms), so the files agree with it
@@ -141,7 +142,8 @@ def test_any_text_gives_a_graph_that_parses_back_has_true_offsets_and_passes_sha
         store.extend(quads)
         assert set(store) == set(quads)
         # the export blocks, written from the text too, hold the same statements
-        blocks = article_blocks(nquads.encode(), ["graph.trig", "graph.ttl"])
+        blocks = article_blocks(nquads.encode(), ["graph.trig", "graph.ttl"], lines.triples)
+        assert blocks == article_blocks(nquads.encode(), ["graph.trig", "graph.ttl"])  # from the text alone too
         prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
         assert set(ox.parse(prefixes + blocks["graph.trig"], format=ox.RdfFormat.TRIG)) == set(quads)
         own = {q.triple for q in quads if q.subject.value.startswith(ARTICLE_NS)}

@@ -52,8 +52,8 @@ class EntitySummary:
     """Language of ``name``."""
 
 
-def map_article(article: Article, extraction: Extraction) -> str:
-    """All quads of the article's named graph, as N-Quads text (see :mod:`kg.mapper.nquads`)."""
+def map_article(article: Article, extraction: Extraction) -> QuadLines:
+    """All quads of the article's named graph, as N-Quads terms (see :mod:`kg.mapper.nquads`)."""
     out = QuadLines(graph_iri(article.stem))
     add = out.add
     a = iri(article_iri(article.stem))
@@ -120,7 +120,7 @@ def map_article(article: Article, extraction: Extraction) -> str:
         add(s, _BEGIN, _index(span.begin))
         add(s, _END, _index(span.end))
         add(s, _ANCHOR, literal(article.body[span.begin:span.end]))
-    return out.text()
+    return out
 
 
 def _topics_by_sentence(extraction: Extraction) -> dict[int, list[str]]:

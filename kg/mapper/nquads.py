@@ -49,18 +49,21 @@ def typed(text: str, xsd_name: str) -> str:
 
 
 class QuadLines:
-    """The lines of one named graph, gathered in order."""
+    """The statements of one named graph, gathered in order; their N-Quads lines on demand."""
 
     def __init__(self, graph: str) -> None:
         self._tail = f" <{graph}> .\n"
-        self._lines: list[str] = []
+        self.triples: list[tuple[str, str, str]] = []
+        """``(subject, predicate, object)`` terms in the order added: the export blocks are
+        written from them (:func:`kg.export.article_blocks`) without parsing the lines again."""
 
     def add(self, subject: str, predicate: str, obj: str) -> None:
         """Add ``subject predicate obj`` (terms as made by :func:`iri`, :func:`literal`)."""
-        self._lines.append(f"{subject} {predicate} {obj}{self._tail}")
+        self.triples.append((subject, predicate, obj))
 
     def text(self) -> str:
-        return "".join(self._lines)
+        tail = self._tail
+        return "".join([f"{s} {p} {o}{tail}" for s, p, o in self.triples])
 
 
 def statements(nquads: str) -> Iterator[tuple[str, str, str, str]]:
