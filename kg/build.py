@@ -137,7 +137,7 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
         resolver = Resolver.from_store(store.store, lexicon, merge_threshold)
         summaries: dict[str, EntitySummary] = {}
         total = sum(map(len, todo.values()))
-        # one worker keeps the build on one core (profiling, shared machines); more load in the background
+        # one worker loads between articles (profiling, shared machines); more load in the background
         with store.writer(background=workers > 1) as writer:
             outcomes = process_all(_reread(todo, max_bytes), workers=workers, exports=tuple(names))
             for number, outcome in enumerate(outcomes, 1):

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-html", action="store_true", help="do not write the HTML network view")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress, summary only")
     p.add_argument("-j", "--workers", type=int, default=1, metavar="N",
-                   help="processes that read and extract articles (default 1: everything on one core; "
+                   help="processes that read and extract articles (default 1: in this process; "
                         "0 = one per CPU; with 2 or more the store is loaded in the background); "
                         "the graph is the same for any number")
     p.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N",
