@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from kg.mapper.iris import entity_ref, graph_node
 from kg.mapper.resolve import DEFAULT_THRESHOLD, Resolver, apply_merges, merged_summaries
 from kg.parallel import Shard, process_all
 from kg.paths import ONTOLOGY_DIR, ROOT
+from kg.progress import COMPACTION_STEP, SUMMARY_STEP, Progress
 from kg.reader import DEFAULT_MAX_BYTES, Skipped, Source, find_article_files, read_sources
 from kg.staging import staged_build
 from kg.store import GraphStore
@@ -39,7 +39,6 @@ from kg.summary import COUNT_NS, refresh_summary
 from kg.vocab import ENTITIES_GRAPH, KG_NS
 
 FINGERPRINT_FILE = ".build-fingerprint"
-Progress = Callable[[int, int, str], None]
 
 STORE_BYTES_PER_INPUT_BYTE = 80
 EXPORT_BYTES_PER_INPUT_BYTE = 35
@@ -114,6 +113,10 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
         """Record the wall time since the previous step as ``step``'s."""
         report.phases[step] = time.perf_counter() - started - sum(report.phases.values())
 
+    def say(text: str) -> None:
+        if progress:
+            progress.step(text)
+
     files = list(find_article_files(paths))
     with staged_build(out_dir) as staging:
         current = f"{fingerprint()} merge>={merge_threshold}"
@@ -142,7 +145,7 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
             outcomes = process_all(_reread(todo, max_bytes), workers=workers, exports=tuple(names))
             for number, outcome in enumerate(outcomes, 1):
                 if progress:
-                    progress(number, total, outcome.path)
+                    progress.article(number, total, outcome.path)
                 if outcome.skipped is not None:
                     report.skipped.append(outcome.skipped)
                     continue
@@ -165,21 +168,29 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
                 else:
                     report.added += 1
         lap("articles")
+        say(f"entities: describing the {len(summaries):,} entities the articles name")
         for stem, (_, graph) in existing.items():
             if stem not in order:
                 store.drop_graph(graph)
                 report.removed += 1
         _refresh_entities(store, ox.NamedNode(ENTITIES_GRAPH), summaries.values(), lexicon)
-        refresh_summary(store, counts=shard is None)  # kg/summary.py: name keys and statistics
+        lap("entities")
+        say(SUMMARY_STEP)
+        refresh_summary(store, counts=shard is None)
+        lap("summary")
+        say(COMPACTION_STEP)
         store.flush()
+        lap("compaction")
         report.entities = store.type_counts()
         report.triples = store.count()
-        lap("store")
+        lap("counts")
+        say("exports: " + ", ".join(names))
         # a shard is one part of a graph: no merged Turtle or view of its own, N-Quads for bulk loaders
         exports.finish(staging.path(INDEX_FILE))
         lap("exports")
         if html and shard is None:
             from kg.view import write_view
+            say("view: graph.html")
             write_view(store, staging.path("graph.html"))
             names.append("graph.html")
             lap("view")
@@ -275,12 +286,3 @@ def _refresh_entities(store: GraphStore, graph: ox.NamedNode, summaries, lexicon
     fresh = [s for s in summaries if entity_ref(s.key) not in described]
     store.store.extend(describe_entities(fresh, lexicon))
 
-
-def print_progress(number: int, total: int, path: str) -> None:
-    """A one-line progress note on stderr, refreshed in place on a terminal."""
-    if sys.stderr.isatty():
-        sys.stderr.write(f"\r[{number}/{total}] {Path(path).name[:60]:60s}")
-        if number == total:
-            sys.stderr.write("\n")
-    elif number == total or number % 500 == 0:
-        sys.stderr.write(f"[{number}/{total}] read\n")

@@ -10,6 +10,7 @@ from kg.build import FINGERPRINT_FILE
 from kg.errors import KGError
 from kg.export import FORMATS
 from kg.paths import DEFAULT_OUT
+from kg.progress import COMPACTION_STEP, SUMMARY_STEP, ConsoleProgress, Progress
 from kg.staging import staged_build
 from kg.store import STORE_DIRNAME
 from kg.summary import refresh_summary
@@ -35,26 +36,32 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    articles, triples = load(args.parts, args.out)
+    articles, triples = load(args.parts, args.out, ConsoleProgress())
     print(f"loaded {len(args.parts)} shard(s): {articles} articles, {triples} triples with their counts "
           f"in {args.out / STORE_DIRNAME} ({time.perf_counter() - started:.2f} s)")
     return 0
 
 
-def load(parts: list[Path], out_dir: Path) -> tuple[int, int]:
+def load(parts: list[Path], out_dir: Path, progress: Progress | None = None) -> tuple[int, int]:
     """Replace ``out_dir``'s store by the union of the shard files ``parts`` and its summary;
-    return how many articles and triples it holds."""
+    return how many articles and triples it holds. ``progress`` hears of each step."""
     files = [_shard_file(part) for part in parts]
     with staged_build(out_dir) as staging:
         if (out_dir / FINGERPRINT_FILE).exists():
             raise KGError(f"{out_dir} holds the output of kg build; load the shards into a folder of their own")
         store = staging.new_store(copy_published=False)
-        for file in files:
+        for number, file in enumerate(files, 1):
+            if progress:
+                progress.step(f"loading shard {number}/{len(files)}: {file} ({file.stat().st_size / 2**20:,.0f} MB)")
             try:
                 store.store.bulk_load(path=str(file), format=_QUAD_FORMATS[file.suffix.lower()])
             except SyntaxError as exc:
                 raise KGError(f"{file}: not valid RDF: {exc}") from exc
+        if progress:
+            progress.step(SUMMARY_STEP)
         refresh_summary(store)
+        if progress:
+            progress.step(COMPACTION_STEP)
         store.flush()
         articles, triples = len(store.articles()), store.count()
         del store  # closes the new store: no reader may open a store a writer still holds
