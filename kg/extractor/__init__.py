@@ -62,7 +62,7 @@ def extract(article: Article) -> Extraction:
     language = article.language
     supported = language in supported_languages()
     if supported:
-        candidates += recognise(text, language, extraction.sentences, candidates)
+        candidates += recognise(text, language, extraction.sentences)
     else:
         extraction.warnings.append(
             f"{article.path}: language {language!r} has no extraction patterns; only lexicon names are extracted")

@@ -43,9 +43,6 @@ class Candidate:
     def length(self) -> int:
         return self.end - self.begin
 
-    def overlaps(self, other: "Candidate") -> bool:
-        return self.begin < other.end and other.begin < self.end
-
     def inside(self, other: "Candidate") -> bool:
         return other.begin <= self.begin and self.end <= other.end
 

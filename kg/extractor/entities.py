@@ -254,7 +254,3 @@ def _whole_word_occurrences(text: str, alias: str):
             position = text.find(alias, end)
         else:
             position = text.find(alias, position + 1)
-
-
-def same_name(a: str, b: str) -> bool:
-    return fold(a) == fold(b)

@@ -18,13 +18,12 @@ from typing import NamedTuple
 from kg.dates import find_dates, first_chars, ignore_case_trie
 from kg.extractor.candidates import Candidate
 from kg.extractor.entities import EntityTable
-from kg.extractor.model import Entity, Extraction, Mention
+from kg.extractor.model import Entity, Extraction
 from kg.extractor.sentences import matches_by_sentence
 from kg.extractor.tokens import LanguagePatterns, language
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _AGENTS = ("Country", "Organization")
-_GAP_ARTICLES = re.compile(r"^(?:de|het|the|a|an|een)\s+|\s+(?:de|het|the)$", re.I)
 _JOINED = re.compile(r"(?<!\w)(?:en|and|và|&)(?!\w)", re.I)
 _PARENT_GAP = re.compile(r"(?:(?:de|het|the|en|and|và|,|\([^)]*\))\s*)*", re.I)
 _BRACKETS_AFTER = re.compile(r"\s*\([^)]*\)")
@@ -152,12 +151,6 @@ class FactReader:
 
     def gap(self, begin: int, end: int) -> str:
         return self.text[begin:end].strip()
-
-    def gap_is(self, name: str, begin: int, end: int) -> bool:
-        """The text between two offsets is exactly one cue of ``name`` (articles allowed)."""
-        gap = _GAP_ARTICLES.sub("", self.gap(begin, end))
-        pattern = self.cue(name)
-        return bool(pattern and pattern.fullmatch(gap))
 
     # -- the main forum and its references -----------------------------------------------------
     def _main_forum(self) -> Entity | None:

@@ -40,16 +40,10 @@ def _exact_key(text: str) -> str:
     return _SEPARATORS.sub(" ", text).strip()
 
 
-def _same_as_written(surface: str, label: str) -> bool:
-    """Case and accents as in the label; punctuation too when the label is mostly digits and
-    signs ("10+1" is not "10/1")."""
-    signs, written = _written_form(label)
-    return _written(surface, signs) == written
-
-
 def _written_form(label: str) -> tuple[bool, str]:
-    """What :func:`_same_as_written` compares a surface with: (whether punctuation counts, the
-    label so normalised)."""
+    """What a surface must equal, once normalised the same way, to be this label as written:
+    case and accents as in the label, and punctuation too when the label is mostly digits and
+    signs ("10+1" is not "10/1"). Returns (whether punctuation counts, the label so normalised)."""
     signs = sum(c.isalpha() for c in label) < 2
     return signs, _written(label, signs)
 
@@ -88,7 +82,7 @@ class LexiconMatcher:
             return []
         folded = folded or FoldedText(text)
         hits: list[LexiconHit] = []
-        cuts, shift = folded._cuts, folded._shift  # FoldedText.to_text, inlined
+        cuts, shift = folded.cuts, folded.shift
         for space, (length, payload) in self._automaton.iter(f" {folded.view} "):
             # ``space`` is the padded view's index of the space after the label: the label is
             # view[space - 1 - length:space - 1]

@@ -7,7 +7,6 @@ punctuation as one space) and every hit is mapped back to exact offsets in the b
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 from functools import lru_cache
@@ -41,26 +40,24 @@ def fold(text: str) -> str:
 
 
 class FoldedText:
-    """A folded view of a text with a map from view offsets back to text offsets."""
+    """A folded view of a text with a map from view offsets back to text offsets: view offset
+    ``o`` is text offset ``o + shift[k - 1]`` (``o`` when ``k`` is 0), where
+    ``k = bisect_right(cuts, o)``. The lexicon matcher does that lookup inline, twice a hit."""
 
     def __init__(self, text: str) -> None:
         view = text.translate(_TABLE)
         # Collapse runs of spaces; remember where the view skipped characters.
-        self._cuts: list[int] = []   # view offsets after which text offsets jump
-        self._shift: list[int] = []  # cumulative jump at each cut
+        self.cuts: list[int] = []   # view offsets after which text offsets jump
+        self.shift: list[int] = []  # cumulative jump at each cut
         pieces: list[str] = []
         last = 0
         removed = 0
         for match in _RUNS.finditer(view):
             pieces.append(view[last:match.start() + 1])
             removed += match.end() - match.start() - 1
-            self._cuts.append(match.start() + 1 - (removed - (match.end() - match.start() - 1)))
-            self._shift.append(removed)
+            self.cuts.append(match.start() + 1 - (removed - (match.end() - match.start() - 1)))
+            self.shift.append(removed)
             last = match.end()
         pieces.append(view[last:])
         self.view = "".join(pieces)
 
-    def to_text(self, offset: int) -> int:
-        """Text offset of the view character at ``offset``."""
-        k = bisect.bisect_right(self._cuts, offset)
-        return offset + (self._shift[k - 1] if k else 0)

@@ -132,7 +132,7 @@ def _tables(lang: LanguagePatterns) -> _Tables:
     return tables
 
 
-def recognise(text: str, code: str, sentences: list[Span], lexicon_candidates: list[Candidate]) -> list[Candidate]:
+def recognise(text: str, code: str, sentences: list[Span]) -> list[Candidate]:
     """Candidates for new names in ``text`` written in language ``code``."""
     lang = language(code)
     tables = _tables(lang)
@@ -614,10 +614,6 @@ def _name_tail(tokens: list[Token], first: int, last: int, code: str) -> int | N
     if count >= 2 and all(tokens[k].is_cap and tokens[k].is_word for k in range(last - 1, last + 1)):
         return last - 1 if count > 3 else first if all(t.is_cap for t in tokens[first:last + 1]) else last - 1
     return None
-
-
-def _is_name_token(tok: Token, lang: LanguagePatterns) -> bool:
-    return _name_token(tok, _tables(lang).stop_words)
 
 
 def _name_token(tok: Token, stops: frozenset[str]) -> bool:

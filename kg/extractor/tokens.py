@@ -42,10 +42,6 @@ def _word(text: str) -> tuple[bool, bool, str]:
 _new = tuple.__new__
 
 
-def token(text: str, begin: int, end: int) -> Token:
-    return _new(Token, (text, begin, end, *(_WORDS.get(text) or _word(text))))
-
-
 @cache
 def _abbreviations() -> frozenset[str]:
     return frozenset(patterns("sentences")["abbreviations"])
