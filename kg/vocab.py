@@ -62,11 +62,11 @@ def declared_terms() -> frozenset[str]:
 
 
 class _Namespace:
-    """Attribute access to declared terms as :class:`pyoxigraph.NamedNode`."""
+    """Attribute access to the terms the ontology declares, as :class:`pyoxigraph.NamedNode`: a
+    misspelt term fails at once rather than write triples no query or shape knows."""
 
-    def __init__(self, base: str, *, closed: bool) -> None:
+    def __init__(self, base: str) -> None:
         self._base = base
-        self._closed = closed
         self._cache: dict[str, ox.NamedNode] = {}
 
     def __getattr__(self, name: str) -> ox.NamedNode:
@@ -77,14 +77,13 @@ class _Namespace:
     def __getitem__(self, name: str) -> ox.NamedNode:
         node = self._cache.get(name)
         if node is None:
-            if self._closed and name not in declared_terms():
+            if name not in declared_terms():
                 raise DataError(f"kg:{name} is not declared in {ONTOLOGY_FILE}")
             node = self._cache[name] = ox.NamedNode(self._base + name)
         return node
 
 
-KG = _Namespace(KG_NS, closed=True)
-NS = {prefix: _Namespace(iri, closed=False) for prefix, iri in PREFIXES.items() if prefix != "kg"}
+KG = _Namespace(KG_NS)
 
 
 @cache
