@@ -76,6 +76,14 @@ class GraphStore:
         return self.store.query(sparql, use_default_graph_as_union=True, prefixes=None, **kwargs)
 
     def flush(self) -> None:
+        """Write what is still in memory to disk."""
+        if self.path is not None:
+            self.store.flush()
+
+    def compact(self) -> None:
+        """Flush, and merge RocksDB's files into one sorted run per index: a bulk-loaded store
+        is a pile of overlapping files that every read consults, larger (32 GB against 21.7 GB at
+        100,000 articles) and slower to query until it is compacted."""
         if self.path is not None:
             self.store.flush()
             self.store.optimize()
