@@ -209,6 +209,26 @@ def test_incremental_build_equals_full_rebuild_and_reads_only_what_changed(tmp_p
     assert not rows(store, 'SELECT ?m WHERE { ?m nif:anchorOf "rondetafelconferentie" }')
 
 
+def test_a_small_incremental_build_leaves_the_store_uncompacted_and_whole(tmp_path: Path) -> None:
+    """Compacting rewrites the whole store (minutes for a large one): a build that changes one
+    article in twenty skips it, and its store still holds exactly what a full build's does."""
+    articles = tmp_path / "articles"
+    shutil.copytree(SEEDS_DIR, articles)
+    for i in range(1, 16):
+        (articles / f"extra_{i:02d}.txt").write_text(
+            f"Vietnam and Laos signed agreement {i} on water security in Vientiane, Laos on {i} March 2025.\n"
+            f"Source: https://example.org/extra/{i}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert "compaction" in build([articles], out, html=False).phases  # a full build compacts
+    (articles / "extra_01.txt").write_text("China and Cambodia deepen cooperation in Phnom Penh.\n", encoding="utf-8")
+    report = build([articles], out, html=False)
+    assert (report.replaced, report.unchanged) == (1, 19) and "compaction" not in report.phases
+    _assert_same_files_as_a_full_build(articles, out, tmp_path / "full")
+    stored = set(GraphStore.open(out, read_only=True).quads())
+    assert stored == set(GraphStore.open(tmp_path / "full", read_only=True).quads())
+    assert any(q.object.value == "Phnom Penh" for q in stored)
+
+
 def test_the_fingerprint_covers_what_decides_the_graph_and_nothing_else() -> None:
     """Editing the extractor or a lexicon rebuilds every article; editing a query or the view does not."""
     from kg.build import fingerprinted_files
