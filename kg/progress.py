@@ -1,7 +1,7 @@
 """Progress of long work on stderr: how far a build is, how fast it goes, which step it is in.
 
 A build of 100,000 articles runs for most of an hour on a laptop, and a quarter of that comes
-after the last article is read (the store's compaction, the entities and the summary, the exports):
+after the last article is read (the entities, the summary and the store's compaction, the exports):
 a terminal that shows nothing for ten minutes looks hung, and a user who cannot tell an hour
 from a day cannot plan. So a build reports each article (with the rate so far and the time the
 rest will take at that rate) and announces each step after the articles before it starts.

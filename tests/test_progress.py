@@ -90,10 +90,10 @@ def test_a_build_reports_every_article_then_each_step_it_times(tmp_path: Path) -
     assert [e[1:3] for e in articles] == [(n, len(seeds)) for n in range(1, len(seeds) + 1)]
     assert sorted(e[3] for e in articles) == seeds
     steps = [e[1] for e in recorder.events if e[0] == "step"]
-    assert steps == ["compaction", "entities", "summary", "exports", "view"]
+    assert steps == ["entities", "summary", "compaction", "exports", "view"]
     assert recorder.events[:len(articles)] == articles  # the steps come after the last article
     # the time: line of kg build shows the same steps, each with its own wall time
-    assert list(report.phases) == ["survey", "articles", "compaction", "entities", "summary", "counts",
+    assert list(report.phases) == ["survey", "articles", "entities", "summary", "compaction", "counts",
                                    "exports", "view", "publish"]
 
 
@@ -103,4 +103,4 @@ def test_kg_load_says_which_shard_it_loads(tmp_path: Path, capsys) -> None:
     assert main(["load", str(tmp_path / "shard"), "-o", str(tmp_path / "loaded")]) == 0
     said = capsys.readouterr().err.splitlines()
     assert said[0].startswith("loading shard 1/1: ") and said[0].endswith(" MB)…")
-    assert [line.split(":")[0] for line in said[1:]] == ["compaction", "summary"]
+    assert [line.split(":")[0] for line in said[1:]] == ["summary", "compaction"]

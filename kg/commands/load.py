@@ -58,12 +58,11 @@ def load(parts: list[Path], out_dir: Path, progress: Progress | None = None) -> 
             except SyntaxError as exc:
                 raise KGError(f"{file}: not valid RDF: {exc}") from exc
         if progress:
-            progress.step(COMPACTION_STEP)
-        store.compact()
-        if progress:
             progress.step(SUMMARY_STEP)
         refresh_summary(store)
-        store.flush()
+        if progress:
+            progress.step(COMPACTION_STEP)
+        store.compact()
         articles, triples = len(store.articles()), store.count()
         del store  # closes the new store: no reader may open a store a writer still holds
         staging.publish([])
