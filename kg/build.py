@@ -31,7 +31,7 @@ from kg.mapper.iris import entity_ref, graph_node
 from kg.mapper.resolve import DEFAULT_THRESHOLD, Resolver, apply_merges, merged_summaries
 from kg.parallel import Shard, process_all
 from kg.paths import ONTOLOGY_DIR, ROOT
-from kg.progress import COMPACTION_STEP, SUMMARY_STEP, Progress
+from kg.progress import COMPACTION_STEP, QUIET, SUMMARY_STEP, Progress
 from kg.reader import DEFAULT_MAX_BYTES, Skipped, Source, find_article_files, read_sources
 from kg.staging import staged_build
 from kg.store import GraphStore
@@ -96,7 +96,7 @@ def fingerprint() -> str:
 
 
 def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: bool = True,
-          progress: Progress | None = None, workers: int = 1, shard: Shard | None = None,
+          progress: Progress = QUIET, workers: int = 1, shard: Shard | None = None,
           max_bytes: int = DEFAULT_MAX_BYTES, merge_threshold: float = DEFAULT_THRESHOLD,
           disk_check: bool = True) -> BuildReport:
     """Build (or bring up to date) the graph of the articles under ``paths`` in ``out_dir``.
@@ -115,10 +115,6 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
     def lap(step: str) -> None:
         """Record the wall time since the previous step as ``step``'s."""
         report.phases[step] = time.perf_counter() - started - sum(report.phases.values())
-
-    def say(text: str) -> None:
-        if progress:
-            progress.step(text)
 
     files = list(find_article_files(paths))
     with staged_build(out_dir) as staging:
@@ -147,8 +143,7 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
         with store.writer(background=workers > 1) as writer:
             outcomes = process_all(_reread(todo, max_bytes), workers=workers, exports=tuple(names))
             for number, outcome in enumerate(outcomes, 1):
-                if progress:
-                    progress.article(number, total, outcome.path)
+                progress.article(number, total, outcome.path)
                 if outcome.skipped is not None:
                     report.skipped.append(outcome.skipped)
                     continue
@@ -175,10 +170,10 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
                 store.drop_graph(graph)
                 report.removed += 1
         lap("articles")
-        say(f"entities: describing the {len(summaries):,} entities the articles name")
+        progress.step(f"entities: the entities graph, for the {len(summaries):,} entities of the articles read")
         _refresh_entities(store, ox.NamedNode(ENTITIES_GRAPH), summaries.values(), lexicon)
         lap("entities")
-        say(SUMMARY_STEP)
+        progress.step(SUMMARY_STEP)
         refresh_summary(store, counts=shard is None)
         lap("summary")
         # Compacted last: RocksDB compacts the files the bulk loads left in the background
@@ -187,7 +182,7 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
         # A small incremental build leaves its few new files as they are: compacting would
         # rewrite the whole store (6 minutes and 21 GB at 100,000 articles) for them.
         if not incremental or COMPACT_SHARE * (report.added + report.replaced + report.removed) >= len(order):
-            say(COMPACTION_STEP)
+            progress.step(COMPACTION_STEP)
             store.compact()
             lap("compaction")
         else:
@@ -195,13 +190,13 @@ def build(paths: Iterable[Path], out_dir: Path, *, full: bool = False, html: boo
         report.entities = store.type_counts()
         report.triples = store.count()
         lap("counts")
-        say("exports: " + ", ".join(names))
+        progress.step("exports: " + ", ".join(names))
         # a shard is one part of a graph: no merged Turtle or view of its own, N-Quads for bulk loaders
         exports.finish(staging.path(INDEX_FILE))
         lap("exports")
         if html and shard is None:
             from kg.view import write_view
-            say("view: graph.html")
+            progress.step("view: graph.html")
             write_view(store, staging.path("graph.html"))
             names.append("graph.html")
             lap("view")

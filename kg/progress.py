@@ -33,19 +33,33 @@ class Progress(Protocol):
         """A step after the articles begins: ``text`` says what it does."""
 
 
+class Quiet:
+    """:class:`Progress` that says nothing (``kg build -q``, tests, library callers)."""
+
+    def article(self, number: int, total: int, path: str) -> None:
+        pass
+
+    def step(self, text: str) -> None:
+        pass
+
+
+QUIET = Quiet()
+
+
 class ConsoleProgress:
     """:class:`Progress` as lines on ``stream`` (standard error by default)."""
 
     def __init__(self, stream: TextIO | None = None, *, every: int = 500, interval: float = 30.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.stream = stream or sys.stderr
+        self.terminal = self.stream.isatty()
         self.every, self.interval, self.clock = every, interval, clock
         self.started = self._said = clock()
 
     def article(self, number: int, total: int, path: str) -> None:
         now = self.clock()
         pace = _pace(number, total, now - self.started)
-        if self.stream.isatty():
+        if self.terminal:
             self.stream.write(f"\r[{number}/{total}] {pace}  {Path(path).name[:50]:50s}")
             if number == total:
                 self.stream.write("\n")

@@ -12,7 +12,7 @@ from kg.errors import KGError
 from kg.mapper.resolve import DEFAULT_THRESHOLD
 from kg.parallel import Shard, default_workers
 from kg.paths import DEFAULT_OUT, SEEDS_DIR
-from kg.progress import ConsoleProgress
+from kg.progress import QUIET, ConsoleProgress
 from kg.reader import DEFAULT_MAX_BYTES
 from kg.vocab import TOP_TYPES, top_type_of
 
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 0:
         raise KGError("--workers must be 0 (one per CPU) or more")
     report = build(paths, args.out, full=args.full, html=not args.no_html,
-                   progress=None if args.quiet else ConsoleProgress(),
+                   progress=QUIET if args.quiet else ConsoleProgress(),
                    workers=args.workers or default_workers(), shard=args.shard, max_bytes=args.max_bytes,
                    merge_threshold=args.merge_threshold, disk_check=not args.no_disk_check)
     for skip in report.skipped:

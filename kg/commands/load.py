@@ -10,7 +10,7 @@ from kg.build import FINGERPRINT_FILE
 from kg.errors import KGError
 from kg.export import FORMATS
 from kg.paths import DEFAULT_OUT
-from kg.progress import COMPACTION_STEP, SUMMARY_STEP, ConsoleProgress, Progress
+from kg.progress import COMPACTION_STEP, QUIET, SUMMARY_STEP, ConsoleProgress, Progress
 from kg.staging import staged_build
 from kg.store import STORE_DIRNAME
 from kg.summary import refresh_summary
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def load(parts: list[Path], out_dir: Path, progress: Progress | None = None) -> tuple[int, int]:
+def load(parts: list[Path], out_dir: Path, progress: Progress = QUIET) -> tuple[int, int]:
     """Replace ``out_dir``'s store by the union of the shard files ``parts`` and its summary;
     return how many articles and triples it holds. ``progress`` hears of each step."""
     files = [_shard_file(part) for part in parts]
@@ -51,17 +51,14 @@ def load(parts: list[Path], out_dir: Path, progress: Progress | None = None) -> 
             raise KGError(f"{out_dir} holds the output of kg build; load the shards into a folder of their own")
         store = staging.new_store(copy_published=False)
         for number, file in enumerate(files, 1):
-            if progress:
-                progress.step(f"loading shard {number}/{len(files)}: {file} ({file.stat().st_size / 2**20:,.0f} MB)")
+            progress.step(f"loading shard {number}/{len(files)}: {file} ({file.stat().st_size / 2**20:,.0f} MB)")
             try:
                 store.store.bulk_load(path=str(file), format=_QUAD_FORMATS[file.suffix.lower()])
             except SyntaxError as exc:
                 raise KGError(f"{file}: not valid RDF: {exc}") from exc
-        if progress:
-            progress.step(SUMMARY_STEP)
+        progress.step(SUMMARY_STEP)
         refresh_summary(store)
-        if progress:
-            progress.step(COMPACTION_STEP)
+        progress.step(COMPACTION_STEP)
         store.compact()
         articles, triples = len(store.articles()), store.count()
         del store  # closes the new store: no reader may open a store a writer still holds
