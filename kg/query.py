@@ -204,7 +204,7 @@ def with_values(text: str, bindings: Mapping[str, Term]) -> str:
         return text
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(_typed(value) for value in bindings.values())
-    at = _where_clause_start(text)
+    at = where_clause_start(text)
     return f"{text[:at]} VALUES ({names}) {{ ({terms}) }} {text[at:]}"
 
 
@@ -215,7 +215,7 @@ def _typed(value: Term) -> str:
     return str(value)
 
 
-def _where_clause_start(text: str) -> int:
+def where_clause_start(text: str) -> int:
     """Offset just inside the ``{`` that opens the WHERE clause (after a CONSTRUCT template)."""
     form: str | None = None
     template = False
