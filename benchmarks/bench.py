@@ -12,7 +12,9 @@ warm-up), the network view of the 1,000 most central entities, and measures in t
 - the build against a *bare pass* over the same files (read, NFC, one combined regex scan): what
   the extraction and the store cost on top of touching the text at all;
 - pyoxigraph against rdflib's in-memory graph on the same queries and the same graph;
-- ``--workers W`` against ``--workers 1`` on the same corpus.
+- ``--workers W`` against ``--workers 1`` on the same corpus;
+- ``kg validate`` (the shapes compiled to SPARQL) on the queried graphs, and against pySHACL, the
+  reference engine, on the smallest.
 
 A size whose build would not fit in what is left of the time budget (estimated from the
 throughput of the size before) is skipped and reported as such, never silently dropped. Figures go
@@ -95,6 +97,8 @@ class Results:
     stores: dict[str, Any] = field(default_factory=dict)
     workers: dict[str, Any] = field(default_factory=dict)
     replicated: dict[str, dict[str, float]] = field(default_factory=dict)
+    validation: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Per graph size: ``kg validate`` with each engine measured there."""
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -112,10 +116,20 @@ def _tree(proc: psutil.Process) -> list[psutil.Process]:
         return []
 
 
-def run_build(corpus: Path, out: Path, *, articles: int, words: int, workers: int) -> BuildRun:
-    """``kg build`` as a child process, sampled every 0.2 s for the memory and CPU of its tree."""
-    cmd = [sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "--full", "--no-html", "-q",
-           "--workers", str(workers)]
+@dataclass
+class Sampled:
+    """A child process's wall time, CPU time and peak memory (its whole process tree)."""
+
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_sampled(cmd: list[str]) -> Sampled:
+    """``cmd`` as a child process, sampled every 0.2 s for the memory and CPU of its tree."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = psutil.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -134,20 +148,38 @@ def run_build(corpus: Path, out: Path, *, articles: int, words: int, workers: in
         time.sleep(0.2)
     wall = time.perf_counter() - started
     stdout, stderr = proc.communicate()
-    if proc.returncode != 0:
-        raise RuntimeError(f"{shlex.join(cmd)} failed ({proc.returncode}):\n{stderr[-2000:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     waited = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    # the build process itself is measured exactly by rusage; its workers by the last samples
-    workers_cpu = sum(seconds for pid, seconds in cpu.items() if pid != proc.pid)
-    triples = int(re.search(r"^triples: (\d+)", stdout, re.M).group(1))  # type: ignore[union-attr]
-    steps = re.search(r"^time: [\d.]+ s \((.*)\)$", stdout, re.M)
+    # the child itself is measured exactly by rusage; its own children by the last samples
+    children_cpu = sum(seconds for pid, seconds in cpu.items() if pid != proc.pid)
+    return Sampled(wall, max(waited, cpu.get(proc.pid, 0.0) + children_cpu), peak / 2**20, proc.returncode,
+                   stdout, stderr)
+
+
+def run_build(corpus: Path, out: Path, *, articles: int, words: int, workers: int) -> BuildRun:
+    """``kg build`` as a child process (:func:`run_sampled`)."""
+    cmd = [sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "--full", "--no-html", "-q",
+           "--workers", str(workers)]
+    run = run_sampled(cmd)
+    if run.returncode != 0:
+        raise RuntimeError(f"{shlex.join(cmd)} failed ({run.returncode}):\n{run.stderr[-2000:]}")
+    triples = int(re.search(r"^triples: (\d+)", run.stdout, re.M).group(1))  # type: ignore[union-attr]
+    steps = re.search(r"^time: [\d.]+ s \((.*)\)$", run.stdout, re.M)
     phases = {name: float(seconds) for name, seconds in
               (step.rsplit(" ", 1) for step in steps.group(1).split(", "))} if steps else {}
     store = Path(os.path.realpath(out / "store"))
-    return BuildRun(articles, workers, words, wall, max(waited, cpu.get(proc.pid, 0.0) + workers_cpu),
-                    peak / 2**20, triples, _size(store) / 2**20,
-                    _size(out / "graph.ttl") / 2**20, _size(out / "graph.trig") / 2**20, phases)
+    return BuildRun(articles, workers, words, run.wall_s, run.cpu_s, run.peak_rss_mb, triples,
+                    _size(store) / 2**20, _size(out / "graph.ttl") / 2**20, _size(out / "graph.trig") / 2**20,
+                    phases)
+
+
+def time_validation(out: Path, engine: str) -> dict[str, Any]:
+    """``kg validate -q --engine ENGINE`` on a built graph: time, memory and the verdict."""
+    run = run_sampled([sys.executable, "-m", "kg", "validate", "-q", "-o", str(out), "--engine", engine])
+    if run.returncode not in (0, 1):
+        return {"engine": engine, "error": run.stderr.strip()[-300:]}
+    return {"engine": engine, "wall_s": run.wall_s, "cpu_s": run.cpu_s, "peak_rss_mb": run.peak_rss_mb,
+            "conforms": run.returncode == 0}
 
 
 def _size(path: Path) -> int:
@@ -400,6 +432,9 @@ def run(args: argparse.Namespace, save: Callable[[Results], None]) -> Results:
         save(results)
         if n == args.compare_at or n in QUERY_SIZES:
             _queries_and_view(str(n), work / f"out-{n}", build.triples, work, args, budget, results)
+        if n in (args.validate_reference_at, args.compare_at) or n in QUERY_SIZES:
+            engines = ("sparql", "pyshacl") if n == args.validate_reference_at else ("sparql",)
+            _validation(n, work / f"out-{n}", build.triples, engines, budget, results)
         if n == args.compare_at:
             _compare_stores(n, work, args, budget, results)
         if n == args.workers_at:
@@ -473,6 +508,20 @@ def _queries_and_view(label: str, out: Path, triples: int, work: Path, args: arg
         results.views[label] = _guarded(lambda: time_view(out, work / f"view-{label.split()[0]}.html"))
 
 
+# seconds a triple, measured on generated articles: the SPARQL engine 40-45 µs (10,000 articles),
+# pySHACL 600 µs (100 articles) and more the bigger the graph
+_VALIDATION_S_PER_TRIPLE = {"sparql": 45e-6, "pyshacl": 700e-6}
+
+
+def _validation(n: int, out: Path, triples: int, engines: tuple[str, ...], budget: Budget, results: Results) -> None:
+    """``kg validate`` of the graph of ``n`` articles with each of ``engines``."""
+    for engine in engines:
+        if budget.allows(10 + triples * _VALIDATION_S_PER_TRIPLE[engine], f"kg validate --engine {engine} of {n:,}",
+                         results):
+            log(f"kg validate --engine {engine} on {n:,} articles")
+            results.validation.setdefault(str(n), []).append(time_validation(out, engine))
+
+
 def _compare_stores(n: int, work: Path, args: argparse.Namespace, budget: Budget, results: Results) -> None:
     """rdflib's memory store against pyoxigraph on the same queries and graph."""
     if str(n) in results.queries and budget.allows(args.rdflib_budget + 4 * args.query_timeout,
@@ -542,6 +591,13 @@ def table(results: Results) -> str:
         lines += [f"  rdflib failed: {name}: {e['error']}" for name, e in sorted(s["rdflib_errors"].items())]
     elif results.stores:
         lines += ["", f"rdflib comparison: {results.stores}"]
+    for n, runs in results.validation.items():
+        shown = "; ".join(f"{r['engine']} {r['wall_s']:.1f} s, {r['cpu_s']:.1f} CPU s, {r['peak_rss_mb']:.0f} MB, "
+                          f"{'conforms' if r['conforms'] else 'violations'}" if "wall_s" in r
+                          else f"{r['engine']} {r['error']}" for r in runs)
+        timed = {r["engine"]: r["wall_s"] for r in runs if "wall_s" in r}
+        ratio = f" (pyshacl / sparql {timed['pyshacl'] / timed['sparql']:.1f}×)" if len(timed) == 2 else ""
+        lines.append(f"kg validate, {int(n):,} articles: {shown}{ratio}")
     for label, v in results.views.items():
         lines.append(f"view of {VIEW_NODES:,} most central entities, {label} articles: "
                      + (f"{v['seconds']:.1f} s, {v['html_mb']:.1f} MB" if "seconds" in v else v.get("error", "")))
@@ -569,6 +625,9 @@ def main(argv: list[str] | None = None) -> int:
                              "replicated when a query size was not built)")
     parser.add_argument("--workers-at", type=int, default=10_000,
                         help="size at which a one-worker build measures the speed-up of --workers (default 10000)")
+    parser.add_argument("--validate-reference-at", type=int, default=100,
+                        help="size at which kg validate also runs pySHACL, the reference engine (default 100; "
+                             "the SPARQL engine runs at every size that is queried)")
     parser.add_argument("--query-timeout", type=float, default=20.0,
                         help="seconds a query may take, on either store (default 20; slower ones are stopped)")
     parser.add_argument("--rdflib-budget", type=float, default=240.0,
