@@ -86,9 +86,10 @@ def test_every_library_query_gives_the_same_rows_on_virtuoso(store, seed_out: Pa
 
 
 def test_merged_push_replaces_the_article_graphs_and_answers_the_same(store, seed_out: Path) -> None:
+    """Sent in parts of 1,000 triples (a PUT, then POSTs), as a big build's merged graph is."""
     local = local_graph_counts(seed_out)
     try:
-        run = push(store, seed_out, "--merged")
+        run = push(store, seed_out, "--merged", "--batch", "1000")
         assert run.code == 0, run.err
         counts = graph_counts(store)
         assert list(counts) == ["https://w3id.org/cn-asean-kg/graph"]
