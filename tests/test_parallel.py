@@ -66,3 +66,27 @@ def test_shards_split_articles_by_a_stable_hash() -> None:
     assert Shard.parse("2/4") == Shard(2, 4) and str(Shard(2, 4)) == "2/4"
     # the same on every machine and in every process (Python's own hash() is salted per process)
     assert Shard(2, 4).holds("000_d18b5ccdbd353e4f") and Shard(2, 4).holds("bench-000007-nl")
+
+
+def test_kg_build_uses_every_cpu_for_a_big_build_only(corpus: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --workers, ``kg build`` reads in one process per CPU from AUTO_PARALLEL_FROM
+    articles to build (lowered here to the size of this corpus), in one process below."""
+    import kg.build
+    from kg.cli import main
+    from kg.parallel import default_workers
+
+    monkeypatch.setattr(kg.build, "AUTO_PARALLEL_FROM", GENERATED + 5)
+    big = build([corpus], tmp_path / "big", html=False, workers=None)
+    assert big.workers == default_workers()
+    monkeypatch.setattr(kg.build, "AUTO_PARALLEL_FROM", GENERATED + 6)
+    small = build([corpus], tmp_path / "small", html=False, workers=None)
+    assert small.workers == 1
+    assert _nquads(tmp_path / "big") == _nquads(tmp_path / "small")
+    # and the command line leaves the choice to build() unless told
+    seen: list[int | None] = []
+    monkeypatch.setattr("kg.commands.build.build", lambda *a, **k: seen.append(k["workers"]) or big)
+    for argv, expected in ((["build", "-q"], None), (["build", "-q", "-j", "0"], default_workers()),
+                           (["build", "-q", "-j", "1"], 1)):
+        assert main(argv) == 0
+        assert seen.pop() == expected

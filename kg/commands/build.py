@@ -7,7 +7,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from kg.build import EXPORT_BYTES_PER_INPUT_BYTE, STORE_BYTES_PER_INPUT_BYTE, BuildReport, build
+from kg.build import (AUTO_PARALLEL_FROM, EXPORT_BYTES_PER_INPUT_BYTE, STORE_BYTES_PER_INPUT_BYTE, BuildReport,
+                      build)
 from kg.errors import KGError
 from kg.mapper.resolve import DEFAULT_THRESHOLD
 from kg.parallel import Shard, default_workers
@@ -33,10 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--full", action="store_true", help="rebuild every article, not only new or changed ones")
     p.add_argument("--no-html", action="store_true", help="do not write the HTML network view")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress, summary only")
-    p.add_argument("-j", "--workers", type=int, default=1, metavar="N",
-                   help="processes that read and extract articles (default 1: in this process; "
-                        "0 = one per CPU; with 2 or more the store is loaded in the background); "
-                        "the graph is the same for any number")
+    p.add_argument("-j", "--workers", type=int, metavar="N",
+                   help="processes that read and extract articles (default: one per CPU when there are "
+                        f"{AUTO_PARALLEL_FROM} articles to build or more, else 1, in this process; 0 = one per "
+                        "CPU; with 2 or more the store is loaded in the background); the graph is the same for "
+                        "any number")
     p.add_argument("--max-bytes", type=_positive, default=DEFAULT_MAX_BYTES, metavar="N",
                    help=f"skip any file or JSON Lines record larger than N bytes (default {DEFAULT_MAX_BYTES:,})")
     p.add_argument("--merge-threshold", type=_score, default=DEFAULT_THRESHOLD, metavar="SCORE",
@@ -73,11 +75,12 @@ def _shard(text: str) -> Shard:
 
 def run(args: argparse.Namespace) -> int:
     paths = args.paths or [SEEDS_DIR]
-    if args.workers < 0:
+    if args.workers is not None and args.workers < 0:
         raise KGError("--workers must be 0 (one per CPU) or more")
     report = build(paths, args.out, full=args.full, html=not args.no_html,
                    progress=QUIET if args.quiet else ConsoleProgress(),
-                   workers=args.workers or default_workers(), shard=args.shard, max_bytes=args.max_bytes,
+                   workers=default_workers() if args.workers == 0 else args.workers, shard=args.shard,
+                   max_bytes=args.max_bytes,
                    merge_threshold=args.merge_threshold, disk_check=not args.no_disk_check)
     for skip in report.skipped:
         print(f"skipped {skip.path}: {skip.reason}", file=sys.stderr)
@@ -86,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"articles: {report.added} added, {report.replaced} replaced, {report.removed} removed, "
           f"{report.unchanged} unchanged, {len(report.skipped)} skipped" + _reasons(report)
           + (f"; {report.merges} name(s) merged into known entities" if report.merges else "")
-          + (" (full rebuild)" if report.full else ""))
+          + (" (full rebuild)" if report.full else "")
+          + (f"; read by {report.workers} worker processes" if report.workers > 1 else ""))
     if report.entities:
         print("entities: " + ", ".join(f"{t} {n}" for t, n in per_top_type(report.entities).items()))
     print(f"triples: {report.triples}")
