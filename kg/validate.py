@@ -4,8 +4,8 @@ Two engines give the same results (the tests compare them result for result, on 
 graphs broken in every way the shapes check and on randomly broken ones):
 
 - ``sparql`` (the default): :mod:`kg.shacl` compiles the shapes to SPARQL and the store answers
-  them, with the graph where it is: 0.2 s for the seeds, 35 s for 1,000 generated articles,
-  9 minutes and 1.4 GB for 10,000.
+  them, with the graph where it is: 0.2 s for the seeds, 33-40 s for 1,000 generated articles,
+  7-9 minutes and 1.4 GB for 10,000.
 - ``pyshacl``: pySHACL, the reference implementation, on an rdflib copy of the union of the
   graphs with the ontology as its ontology graph and RDFS inference: 22 minutes and 3.8 GB for
   1,000 articles, so for small graphs only.
