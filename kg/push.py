@@ -112,9 +112,10 @@ def _failure(exc: Exception) -> str:
 
 
 def _send_graph(endpoint: Endpoint, opener: urllib.request.OpenerDirector, graph_store: str, graph: str,
-                triples: Iterator[ox.Triple], batch: int) -> GraphPush:
+                triples: Iterator[ox.Triple], batch: int) -> tuple[GraphPush, bool]:
     """Send one graph in parts of ``batch`` triples (N-Triples, which every Turtle parser reads):
-    ``PUT`` the first, ``POST`` the others. A store that cannot be reached raises :class:`KGError`."""
+    ``PUT`` the first, ``POST`` the others. Also says whether the store could not be reached (then
+    the push stops trying)."""
     sent = 0
     for number, part in enumerate(_parts(triples, batch)):
         body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b""
@@ -122,11 +123,13 @@ def _send_graph(endpoint: Endpoint, opener: urllib.request.OpenerDirector, graph
                                          headers={"Content-Type": "text/turtle; charset=utf-8"})
         try:
             _send(endpoint, opener, request)
-        except urllib.error.HTTPError as exc:
-            return GraphPush(graph, sent, _failure(exc) + (f" (after {sent} triples: the graph on the server is "
-                                                           "incomplete)" if number else ""), partial=number > 0)
+        except (urllib.error.HTTPError, KGError) as exc:
+            error = _failure(exc)
+            if number:
+                error += f" (after {sent} triples: the graph on the server is incomplete)"
+            return GraphPush(graph, sent, error, partial=number > 0), isinstance(exc, KGError)
         sent += len(part)
-    return GraphPush(graph, sent)
+    return GraphPush(graph, sent), False
 
 
 def _parts(triples: Iterator[ox.Triple], batch: int) -> Iterator[list[ox.Triple]]:
@@ -189,16 +192,13 @@ def push(store: GraphStore, endpoint: Endpoint, graph_store: str, *,
     started = time.perf_counter()
     report = PushReport()
     opener = endpoint.opener(graph_store)
-    unreachable: str | None = None
+    unreachable = False
     for graph, triples in _graphs(store, merged_graph):
         if unreachable:
             report.graphs.append(GraphPush(graph, 0, "not sent: the store could not be reached"))
             continue
-        try:
-            report.graphs.append(_send_graph(endpoint, opener, graph_store, graph, triples, batch))
-        except KGError as exc:
-            unreachable = str(exc)
-            report.graphs.append(GraphPush(graph, 0, unreachable))
+        pushed, unreachable = _send_graph(endpoint, opener, graph_store, graph, triples, batch)
+        report.graphs.append(pushed)
     if not report.graphs:
         raise KGError("the built graph is empty: nothing to push")
     try:
