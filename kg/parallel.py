@@ -19,11 +19,13 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
+from multiprocessing.connection import Connection
 
 from kg.errors import KGError
 from kg.export import article_blocks
@@ -66,6 +68,23 @@ def process(source: Source, exports: tuple[str, ...] = ()) -> Outcome:
                    warnings=[*article.warnings, *extraction.warnings])
 
 
+def _exit_with_parent(lifeline: Connection) -> None:
+    """In a worker: end the process as soon as the build that started it has gone.
+
+    A build killed outright (``kill -9``, or ``SIGTERM``, which Python does not turn into an
+    exception) cannot shut its pool down, and its workers, waiting on a queue nobody writes to,
+    would live on for ever, holding the terminal's pipes open. Their parent is the fork server,
+    which they keep alive themselves, so ``getppid`` tells nothing; the ``lifeline`` tells: only
+    the build holds its other end, and the kernel closes it when the build ends however it ends.
+    """
+
+    def watch() -> None:
+        lifeline.poll(None)  # nothing is ever sent: it returns at end of file
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _process_chunk(sources: list[Source], exports: tuple[str, ...]) -> list[Outcome]:
     return [process(source, exports) for source in sources]
 
@@ -85,7 +104,9 @@ def process_all(sources: Iterable[Source], *, workers: int = 1, exports: tuple[s
     chunks = iter(lambda: list(islice(iterator, CHUNK)), [])
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["kg.parallel"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    lifeline, held = context.Pipe(duplex=False)
+    with held, lifeline, ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                             initializer=_exit_with_parent, initargs=(lifeline,)) as pool:
         pending: deque[Future[list[Outcome]]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(_process_chunk, chunk, exports))

@@ -150,9 +150,11 @@ MIDWAY_ARTICLES = 800
 """About 8 s of building on the project's machine: the latest stop (3 s in) must still find it running."""
 
 
-@pytest.mark.parametrize(("signal_number", "after"), [(signal.SIGKILL, 1.5), (signal.SIGTERM, 0.2),
-                                                       (signal.SIGINT, 3.0)], ids=["kill-9", "term", "ctrl-c"])
-def test_a_build_stopped_midway_leaves_the_previous_graph_and_store(signal_number: int, after: float,
+@pytest.mark.parametrize(("signal_number", "after", "workers"),
+                         [(signal.SIGKILL, 1.5, "1"), (signal.SIGKILL, 1.5, "2"), (signal.SIGTERM, 0.2, "1"),
+                          (signal.SIGTERM, 0.2, "2"), (signal.SIGINT, 3.0, "2")],
+                         ids=["kill-9", "kill-9-workers", "term", "term-workers", "ctrl-c-workers"])
+def test_a_build_stopped_midway_leaves_the_previous_graph_and_store(signal_number: int, after: float, workers: str,
                                                                      tmp_path: Path) -> None:
     corpus, out = tmp_path / "corpus", tmp_path / "out"
     _generate(corpus, 0, 20)
@@ -160,16 +162,21 @@ def test_a_build_stopped_midway_leaves_the_previous_graph_and_store(signal_numbe
     before, ids = _snapshot(out), _ids(out)
     _generate(corpus, 20, MIDWAY_ARTICLES)  # enough that every stop lands before the commit point
 
-    process = subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "-q"],
+    process = subprocess.Popen([sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "-q",
+                                "--workers", workers],
                                env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=_interruptible)
+                               preexec_fn=_interruptible, start_new_session=True)
     deadline = time.monotonic() + 120
     while not (out / STAGING_DIRNAME).exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     time.sleep(after)
     assert process.poll() is None, "the build ended before it could be stopped midway"
     process.send_signal(signal_number)
-    process.communicate(timeout=120)
+    try:
+        process.communicate(timeout=60)  # returns once every process holding its stderr has ended
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("processes of the stopped build (its workers) were still running a minute later")
     assert process.returncode != 0, "the build was not stopped: it finished"
     assert not (out / STAGING_DIRNAME / MANIFEST).exists(), "stopped after its commit point, not midway"
 
