@@ -93,7 +93,7 @@ class Constraint:
         for row in store.query(self.query):
             message = self.message
             if self.templated:
-                message = _TEMPLATE.sub(lambda m: _text(row[m.group(1)]), message)
+                message = _TEMPLATE.sub(lambda m, row=row: _text(row[m.group(1)]), message)
             value = row["value"] if self.has_value else None
             yield Violation(row["this"], self.path, value, self.shape, self.component, self.severity, message)
 
@@ -135,8 +135,8 @@ def _closure(graph: Graph, relation: URIRef) -> dict[Node, set[Node]]:
     for below, above in graph.subject_objects(relation):
         direct.setdefault(below, set()).add(above)
     closed: dict[Node, set[Node]] = {}
-    for node in direct:
-        seen, todo = set(), list(direct[node])
+    for node, aboves in direct.items():
+        seen, todo = set(), list(aboves)
         while todo:
             above = todo.pop()
             if above not in seen:
@@ -397,8 +397,8 @@ def compile_shapes(shapes: Graph, ontology: Graph) -> list[Constraint]:
     return list(_Compiler(shapes, Entailment(ontology)).constraints())
 
 
-def validate(store: GraphStore, constraints: Iterable[Constraint],
-             progress: Callable[[int, int, Constraint], None] | None = None) -> list[Violation]:
+def find_violations(store: GraphStore, constraints: Iterable[Constraint],
+                    progress: Callable[[int, int, Constraint], None] | None = None) -> list[Violation]:
     """The violations of ``constraints`` in the union of the store's graphs."""
     constraints = list(constraints)
     found: list[Violation] = []

@@ -25,8 +25,7 @@ from rdflib.term import Node
 
 from kg.paths import ONTOLOGY_FILE, SHAPES_FILE
 from kg.progress import QUIET, Progress
-from kg.shacl import Violation, compile_shapes
-from kg.shacl import validate as run_constraints
+from kg.shacl import Violation, compile_shapes, find_violations
 from kg.store import GraphStore
 
 ENGINES = ("sparql", "pyshacl")
@@ -47,10 +46,11 @@ def validate(store: GraphStore, *, engine: str = "sparql", progress: Progress = 
     if engine == "pyshacl":
         return _pyshacl(store, shapes, ontology)
     constraints = compile_shapes(shapes, ontology)
-    found = run_constraints(store, constraints, lambda number, total, c: progress.step(
+    found = find_violations(store, constraints, lambda number, total, c: progress.step(
         f"[{number}/{total}] {_where(shapes, c.shape, c.path)}: {_name(shapes, c.component)}"))
     violations = sum(v.severity == SH.Violation for v in found)
-    return ValidationResult(violations == 0, violations, _text(found, shapes), _report(found, shapes))
+    conforms = violations == 0
+    return ValidationResult(conforms, violations, _text(found, shapes), _report(found, shapes, conforms))
 
 
 def _pyshacl(store: GraphStore, shapes: Graph, ontology: Graph) -> ValidationResult:
@@ -72,13 +72,13 @@ def _to_rdflib(store: GraphStore) -> Graph:
     return union
 
 
-def _report(found: list[Violation], shapes: Graph) -> Graph:
+def _report(found: list[Violation], shapes: Graph, conforms: bool) -> Graph:
     """The results as a SHACL validation report graph, paths and shapes copied from ``shapes``."""
     report = Graph()
     report.bind("sh", SH)
     root = BNode()
     report.add((root, RDF.type, SH.ValidationReport))
-    report.add((root, SH.conforms, Literal(not any(v.severity == SH.Violation for v in found))))
+    report.add((root, SH.conforms, Literal(conforms)))
     copied: set = set()
     for violation in found:
         result = BNode()

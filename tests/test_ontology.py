@@ -29,8 +29,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
-from kg.shacl import compile_shapes
-from kg.shacl import validate as kg_shacl
+from kg.shacl import compile_shapes, find_violations
 from kg.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -289,7 +288,7 @@ def sparql_engine(data: Graph, shapes: Graph, ontology: Graph) -> set[tuple]:
     store.store.load(data.serialize(format="nt").encode(), format=ox.RdfFormat.N_TRIPLES,
                      to_graph=ox.NamedNode("urn:kg:test"))
     return {(str(v.focus), _stored(v.path), None if v.value is None else str(v.value), _stored(v.shape),
-             v.component, v.severity, v.message) for v in kg_shacl(store, compile_shapes(shapes, ontology))}
+             v.component, v.severity, v.message) for v in find_violations(store, compile_shapes(shapes, ontology))}
 
 
 def _stored(term) -> str | None:
