@@ -152,8 +152,8 @@ MIDWAY_ARTICLES = 800
 
 @pytest.mark.parametrize(("signal_number", "after", "workers"),
                          [(signal.SIGKILL, 1.5, "1"), (signal.SIGKILL, 1.5, "2"), (signal.SIGTERM, 0.2, "1"),
-                          (signal.SIGTERM, 0.2, "2"), (signal.SIGINT, 3.0, "2")],
-                         ids=["kill-9", "kill-9-workers", "term", "term-workers", "ctrl-c-workers"])
+                          (signal.SIGTERM, 0.2, "2"), (signal.SIGINT, 3.0, "1"), (signal.SIGINT, 3.0, "2")],
+                         ids=["kill-9", "kill-9-workers", "term", "term-workers", "ctrl-c", "ctrl-c-workers"])
 def test_a_build_stopped_midway_leaves_the_previous_graph_and_store(signal_number: int, after: float, workers: str,
                                                                      tmp_path: Path) -> None:
     corpus, out = tmp_path / "corpus", tmp_path / "out"
